@@ -1,0 +1,1 @@
+"""Reports: figures, documents and the ``rosca`` command line."""

@@ -1,0 +1,1 @@
+"""Simulation: cadCAD adapter, ROI-feedback policies, runs, sweeps, comparison."""
