@@ -24,15 +24,25 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _add_point_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--set", dest="sets", action="append", default=[], metavar="NAME=VALUE",
-                   help="set a parameter (repeatable)")
+    p.add_argument(
+        "--set",
+        dest="sets",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="set a parameter (repeatable)",
+    )
     p.add_argument("--params", metavar="FILE.toml", help="read parameter values from a TOML file")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="rosca", description=(
-        "Equilibrium analysis of a blockchain ROSCA: symbolic payoffs and equilibria derived "
-        "from one model, checked against cadCAD simulations of ROI-feedback agents."))
+    parser = _Parser(
+        prog="rosca",
+        description=(
+            "Equilibrium analysis of a blockchain ROSCA: symbolic payoffs and equilibria derived "
+            "from one model, checked against cadCAD simulations of ROI-feedback agents."
+        ),
+    )
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
     sub.required = True
 
@@ -65,12 +75,24 @@ def cmd_models(args: argparse.Namespace) -> int:
 
     if args.format == "json":
         data = [
-            {"name": m.name, "title": m.title, "summary": m.summary,
-             "players": [{"name": p.name, "actions": list(p.actions)} for p in m.players],
-             "parameters": [{"name": q.name, "default": q.default, "bounds": q.bounds_text(),
-                             "unit": q.unit, "meaning": q.meaning, "role": q.role}
-                            for q in m.parameters],
-             "default_policy": m.default_policy}
+            {
+                "name": m.name,
+                "title": m.title,
+                "summary": m.summary,
+                "players": [{"name": p.name, "actions": list(p.actions)} for p in m.players],
+                "parameters": [
+                    {
+                        "name": q.name,
+                        "default": q.default,
+                        "bounds": q.bounds_text(),
+                        "unit": q.unit,
+                        "meaning": q.meaning,
+                        "role": q.role,
+                    }
+                    for q in m.parameters
+                ],
+                "default_policy": m.default_policy,
+            }
             for m in MODELS.values()
         ]
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
@@ -82,8 +104,10 @@ def cmd_models(args: argparse.Namespace) -> int:
         print(f"  default policy: {m.default_policy}")
         w = max(len(q.name) for q in m.parameters)
         for q in m.parameters:
-            print(f"    {q.name.ljust(w)}  default {q.default:<8} {q.bounds_text():<12} "
-                  f"{q.unit:<10} {q.meaning}")
+            print(
+                f"    {q.name.ljust(w)}  default {q.default:<8} {q.bounds_text():<12} "
+                f"{q.unit:<10} {q.meaning}"
+            )
         print()
     return 0
 
@@ -97,8 +121,12 @@ def cmd_solve(args: argparse.Namespace) -> int:
     model = get_model(args.model)
     values, _ = resolve(model, parse_assignments(args.sets), args.params)
     a = analyse(model, values)
-    render = {"text": solve_output.to_text, "json": solve_output.to_json,
-              "latex": solve_output.to_latex, "nfg": solve_output.to_nfg}[args.format]
+    render = {
+        "text": solve_output.to_text,
+        "json": solve_output.to_json,
+        "latex": solve_output.to_latex,
+        "nfg": solve_output.to_nfg,
+    }[args.format]
     text = render(a)
     _emit(text if text.endswith("\n") else text + "\n", args.out)
     return 0

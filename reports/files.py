@@ -58,7 +58,9 @@ def atomic_directory(path: str | Path, fill: Callable[[Path], None], force: bool
         raise OutputError(f"output folder {str(dest)!r} exists; use --force to replace the report")
     if dest.exists() and not dest.is_dir():
         raise OutputError(f"output path {str(dest)!r} exists and is not a folder")
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent if str(dest.parent) else "."))
+    tmp = Path(
+        tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent if str(dest.parent) else ".")
+    )
     try:
         fill(tmp)
         if not dest.exists():

@@ -46,7 +46,10 @@ def to_dict(a: Analysis) -> dict[str, Any]:
             "row": _matrix(A, _num),
             "col": _matrix(B, _num),
             "exact": {"row": _matrix(A, _frac), "col": _matrix(B, _frac)},
-            "symbolic": {"row": _matrix(g.payoff[0], sp.sstr), "col": _matrix(g.payoff[1], sp.sstr)},
+            "symbolic": {
+                "row": _matrix(g.payoff[0], sp.sstr),
+                "col": _matrix(g.payoff[1], sp.sstr),
+            },
         },
         "rewards": {"row": _matrix(g.reward[0], sp.sstr), "col": _matrix(g.reward[1], sp.sstr)},
         "costs": {"row": _matrix(g.cost[0], sp.sstr), "col": _matrix(g.cost[1], sp.sstr)},
@@ -58,7 +61,9 @@ def to_dict(a: Analysis) -> dict[str, Any]:
                 "col_exact": [_frac(v) for v in e.col],
                 "kind": e.kind,
                 "conditions": e.conditions(),
-                "closed_form": None if e.symbolic is None else {
+                "closed_form": None
+                if e.symbolic is None
+                else {
                     "row": [sp.sstr(v) for v in e.symbolic.row],
                     "col": [sp.sstr(v) for v in e.symbolic.col],
                 },
@@ -86,9 +91,16 @@ def to_dict(a: Analysis) -> dict[str, Any]:
         "dominance": a.dominant,
         "thresholds": [
             {
-                "parameter": t.parameter, "player": t.player, "against": t.against,
-                "above": t.above, "below": t.below, "expression": sp.sstr(t.expression),
-                "value": t.value, "current": t.current, "kind": t.kind, "text": t.text,
+                "parameter": t.parameter,
+                "player": t.player,
+                "against": t.against,
+                "above": t.above,
+                "below": t.below,
+                "expression": sp.sstr(t.expression),
+                "value": t.value,
+                "current": t.current,
+                "kind": t.kind,
+                "text": t.text,
             }
             for t in a.thresholds
         ],
@@ -106,15 +118,21 @@ def to_json(a: Analysis) -> str:
     return json.dumps(to_dict(a), indent=2)
 
 
-def _table(M: sp.Matrix, N: sp.Matrix, rows: tuple[str, ...], cols: tuple[str, ...],
-           conv: Any) -> list[str]:
-    cells = [[f"{conv(M[i, j])}, {conv(N[i, j])}" for j in range(M.shape[1])]
-             for i in range(M.shape[0])]
+def _table(
+    M: sp.Matrix, N: sp.Matrix, rows: tuple[str, ...], cols: tuple[str, ...], conv: Any
+) -> list[str]:
+    cells = [
+        [f"{conv(M[i, j])}, {conv(N[i, j])}" for j in range(M.shape[1])] for i in range(M.shape[0])
+    ]
     w0 = max(len(r) for r in rows)
-    ws = [max(len(cols[j]), *(len(cells[i][j]) for i in range(len(rows)))) for j in range(len(cols))]
+    ws = [
+        max(len(cols[j]), *(len(cells[i][j]) for i in range(len(rows)))) for j in range(len(cols))
+    ]
     out = ["  " + " " * w0 + " | " + " | ".join(c.ljust(w) for c, w in zip(cols, ws))]
     for i, r in enumerate(rows):
-        out.append("  " + r.ljust(w0) + " | " + " | ".join(c.ljust(w) for c, w in zip(cells[i], ws)))
+        out.append(
+            "  " + r.ljust(w0) + " | " + " | ".join(c.ljust(w) for c, w in zip(cells[i], ws))
+        )
     return out
 
 
@@ -133,27 +151,39 @@ def to_text(a: Analysis) -> str:
     lines += _table(A, B, rows, cols, _frac)
     lines += ["", f"equilibria at the point (regime: {a.regime}):"]
     for e in a.equilibria:
-        probs = (f"{m.players[0].name} {dict(zip(rows, map(_frac, e.row)))}, "
-                 f"{m.players[1].name} {dict(zip(cols, map(_frac, e.col)))}")
+        probs = (
+            f"{m.players[0].name} {dict(zip(rows, map(_frac, e.row)))}, "
+            f"{m.players[1].name} {dict(zip(cols, map(_frac, e.col)))}"
+        )
         lines.append(f"  - {e.kind}: {probs}")
         if e.symbolic is not None:
             lines.append("      exists iff " + (" and ".join(e.conditions()) or "always"))
     if a.degenerate:
         lines.append("  the game is DEGENERATE here; equilibrium continua (extreme points):")
         for xs, ys in a.exact.continua:
-            lines.append(f"    rows {[list(map(_frac, x)) for x in xs]} x cols "
-                         f"{[list(map(_frac, y)) for y in ys]}")
+            lines.append(
+                f"    rows {[list(map(_frac, x)) for x in xs]} x cols "
+                f"{[list(map(_frac, y)) for y in ys]}"
+            )
     lines += ["", "all equilibrium candidates and their existence conditions:"]
     for e in a.symbolic.equilibria:
         here = "holds here" if e.exists_at(point) else "not here"
-        cf = "" if e.kind == "pure" else (
-            f" row={[sp.sstr(v) for v in e.row]} col={[sp.sstr(v) for v in e.col]}")
-        lines.append(f"  - {e.label(g.actions)}{cf}: "
-                     f"{' and '.join(sp.sstr(c) for c in e.conditions) or 'always'} ({here})")
+        cf = (
+            ""
+            if e.kind == "pure"
+            else (f" row={[sp.sstr(v) for v in e.row]} col={[sp.sstr(v) for v in e.col]}")
+        )
+        lines.append(
+            f"  - {e.label(g.actions)}{cf}: "
+            f"{' and '.join(sp.sstr(c) for c in e.conditions) or 'always'} ({here})"
+        )
     if a.dominant:
         lines += ["", "dominance at the point:"] + [f"  - {d}" for d in a.dominant]
     if a.symbolic.degenerate_loci:
-        lines += ["", "degenerate where: " + "; ".join(sp.sstr(c) for c in a.symbolic.degenerate_loci)]
+        lines += [
+            "",
+            "degenerate where: " + "; ".join(sp.sstr(c) for c in a.symbolic.degenerate_loci),
+        ]
     lines += ["", "thresholds:"] + [f"  - {t.text}" for t in a.thresholds]
     lines += ["", f"symbolic, exact and nashpy answers agree: {'yes' if a.agree else 'NO'}"]
     lines += [f"  note: {n}" for n in a.notes]
@@ -167,21 +197,44 @@ def to_latex(a: Analysis) -> str:
     def bimatrix(M: sp.Matrix, N: sp.Matrix) -> str:
         head = " & ".join(rf"\text{{{c}}}" for c in cols)
         body = r" \\ ".join(
-            rf"\text{{{r}}} & " + " & ".join(
-                f"{sp.latex(M[i, j])},\\ {sp.latex(N[i, j])}" for j in range(len(cols)))
-            for i, r in enumerate(rows))
-        return (r"\begin{array}{r|" + "c" * len(cols) + "}\n & " + head + r" \\ \hline" + "\n"
-                + body + "\n" + r"\end{array}")
+            rf"\text{{{r}}} & "
+            + " & ".join(f"{sp.latex(M[i, j])},\\ {sp.latex(N[i, j])}" for j in range(len(cols)))
+            for i, r in enumerate(rows)
+        )
+        return (
+            r"\begin{array}{r|"
+            + "c" * len(cols)
+            + "}\n & "
+            + head
+            + r" \\ \hline"
+            + "\n"
+            + body
+            + "\n"
+            + r"\end{array}"
+        )
 
     A, B = a.payoffs_exact
-    out = [f"% {a.model.title} [{a.model.name}]", r"\[", bimatrix(*g.payoff), r"\]",
-           r"\[", bimatrix(A, B), r"\]", r"\begin{itemize}"]
+    out = [
+        f"% {a.model.title} [{a.model.name}]",
+        r"\[",
+        bimatrix(*g.payoff),
+        r"\]",
+        r"\[",
+        bimatrix(A, B),
+        r"\]",
+        r"\begin{itemize}",
+    ]
     for e in a.symbolic.equilibria:
         conds = r" \wedge ".join(sp.latex(c) for c in e.conditions) or r"\text{always}"
         probs = ""
         if e.kind == "mixed":
-            probs = (r": $x = (" + ", ".join(sp.latex(v) for v in e.row) + r")$, $y = ("
-                     + ", ".join(sp.latex(v) for v in e.col) + ")$")
+            probs = (
+                r": $x = ("
+                + ", ".join(sp.latex(v) for v in e.row)
+                + r")$, $y = ("
+                + ", ".join(sp.latex(v) for v in e.col)
+                + ")$"
+            )
         out.append(rf"  \item {e.label(g.actions)}{probs} iff ${conds}$")
     out.append(r"\end{itemize}")
     return "\n".join(out) + "\n"

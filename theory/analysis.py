@@ -79,8 +79,10 @@ class Analysis:
         for d in self.symbolic.dominance:
             if d.strictly_at(point):
                 pl = self.model.players[d.player]
-                out.append(f"{pl.actions[d.better]} strictly dominates {pl.actions[d.worse]} "
-                           f"for the {pl.name}")
+                out.append(
+                    f"{pl.actions[d.better]} strictly dominates {pl.actions[d.worse]} "
+                    f"for the {pl.name}"
+                )
         return out
 
     @property
@@ -89,14 +91,15 @@ class Analysis:
             "symbolic": "support enumeration over sympy symbols (equal-size supports)",
             "exact": "vertex enumeration of the best-response polytopes in rationals",
             "numeric": "nashpy support_enumeration, vertex_enumeration (shifted), "
-                       "lemke_howson (all labels)",
+            "lemke_howson (all labels)",
             "tolerance": self.numeric.tol,
             "exact_arithmetic": True,
         }
 
 
 def regime_name(
-    eqs: tuple[PointEquilibrium, ...] | list, actions: tuple[tuple[str, ...], ...],
+    eqs: tuple[PointEquilibrium, ...] | list,
+    actions: tuple[tuple[str, ...], ...],
     degenerate: bool,
 ) -> str:
     """A short name for the set of equilibria, e.g. ``(withhold, cheat)`` or ``mixed``."""
@@ -127,7 +130,9 @@ def exact_values(model: Model, values: Mapping[str, object]) -> dict[str, Fracti
     return out
 
 
-def analyse(model: Model, values: Mapping[str, object] | None = None, tol: float = 1e-9) -> Analysis:
+def analyse(
+    model: Model, values: Mapping[str, object] | None = None, tol: float = 1e-9
+) -> Analysis:
     """Analyse ``model`` at the point ``values`` (defaults for the parameters not given).
 
     Examples
@@ -171,8 +176,11 @@ def analyse(model: Model, values: Mapping[str, object] | None = None, tol: float
         if not exact.degenerate and not any(_close(x, e.row) and _close(y, e.col) for x, y in ext):
             agree = False
             notes.append(f"nashpy equilibrium {e.row}, {e.col} is not an exact extreme point")
-    missed = [k for k in ext if not any(_close(k[0], e.row) and _close(k[1], e.col)
-                                         for e in numeric.equilibria)]
+    missed = [
+        k
+        for k in ext
+        if not any(_close(k[0], e.row) and _close(k[1], e.col) for e in numeric.equilibria)
+    ]
     if missed:
         if exact.degenerate:
             notes.append(f"nashpy missed {len(missed)} extreme point(s) of the degenerate game")
@@ -184,5 +192,6 @@ def analyse(model: Model, values: Mapping[str, object] | None = None, tol: float
     if exact.degenerate:
         notes.append("the game is degenerate at this point: see the continua")
     eqs = tuple(PointEquilibrium(x, y, sym_points.get((x, y))) for x, y in exact.extreme)
-    return Analysis(model, vals, game, sym, exact, numeric, eqs, thresholds(game, vals), agree,
-                    tuple(notes))
+    return Analysis(
+        model, vals, game, sym, exact, numeric, eqs, thresholds(game, vals), agree, tuple(notes)
+    )

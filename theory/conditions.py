@@ -12,8 +12,14 @@ from collections.abc import Mapping
 
 import sympy as sp
 
-_OPS = {">": sp.StrictGreaterThan, ">=": sp.GreaterThan, "<": sp.StrictLessThan,
-        "<=": sp.LessThan, "==": sp.Eq, "!=": sp.Ne}
+_OPS = {
+    ">": sp.StrictGreaterThan,
+    ">=": sp.GreaterThan,
+    "<": sp.StrictLessThan,
+    "<=": sp.LessThan,
+    "==": sp.Eq,
+    "!=": sp.Ne,
+}
 _FLIP = {">": "<", ">=": "<=", "<": ">", "<=": ">=", "==": "==", "!=": "!="}
 
 

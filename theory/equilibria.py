@@ -45,8 +45,10 @@ class SymbolicEquilibrium:
         return all(holds(c, point) for c in self.conditions)
 
     def value_at(self, point: Mapping[sp.Symbol, sp.Expr]) -> tuple[tuple[sp.Rational, ...], ...]:
-        return (tuple(sp.nsimplify(v.subs(point)) for v in self.row),
-                tuple(sp.nsimplify(v.subs(point)) for v in self.col))
+        return (
+            tuple(sp.nsimplify(v.subs(point)) for v in self.row),
+            tuple(sp.nsimplify(v.subs(point)) for v in self.col),
+        )
 
     def label(self, actions: tuple[tuple[str, ...], tuple[str, ...]]) -> str:
         if self.kind == "pure":
@@ -166,8 +168,9 @@ def _dominance(A: sp.Matrix, player: int) -> list[Dominance]:
             weak_all = [sign_condition(d, ">=") for d in diffs]
             weak = sp.And(*weak_all, sp.Or(*[sign_condition(d, ">") for d in diffs]))
             if strict is not None or weak is not sp.false:
-                out.append(Dominance(player, i, k, strict if strict is not None else (sp.false,),
-                                     weak))
+                out.append(
+                    Dominance(player, i, k, strict if strict is not None else (sp.false,), weak)
+                )
     return out
 
 
@@ -193,10 +196,10 @@ def analyse_symbolic(game: StageGame) -> SymbolicAnalysis:
     >>> from theory.payoffs import stage_game
     >>> a = analyse_symbolic(stage_game(get_model("inspection")))
     >>> [e.kind for e in a.equilibria]
-    ['pure', 'pure', 'pure', 'pure', 'mixed']
+    ['pure', 'pure', 'mixed']
     >>> mixed = a.equilibria[-1]
     >>> mixed.row, mixed.col
-    ((C/(L + R), (-C + L + R)/(L + R)), (G/(G + P), P/(G + P)))
+    ((G/(G + P), P/(G + P)), (C/(L + R), -(C - L - R)/(L + R)))
     """
     A, B = game.payoff
     m, n = A.shape

@@ -308,7 +308,8 @@ class Model:
             for w in written:
                 if w not in keys:
                     raise ModelError(
-                        f"model {self.name!r}: a mechanism writes " + unknown("state variable", w, keys)
+                        f"model {self.name!r}: a mechanism writes "
+                        + unknown("state variable", w, keys)
                     )
             if len(set(written)) != len(written):
                 raise ModelError(f"model {self.name!r}: a block writes one state variable twice")
@@ -317,7 +318,9 @@ class Model:
                 raise ModelError(f"model {self.name!r}: " + unknown("parameter", k, names))
         for k in self.volumes or ():
             if k not in keys:
-                raise ModelError(f"model {self.name!r}: volumes name " + unknown("state variable", k, keys))
+                raise ModelError(
+                    f"model {self.name!r}: volumes name " + unknown("state variable", k, keys)
+                )
         # Dry run on symbols: any read of an unknown key or parameter raises here.
         p = self.symbolic_parameters()
         s = self.initial_state(p)

@@ -56,7 +56,9 @@ def regret(A: np.ndarray, B: np.ndarray, x: np.ndarray, y: np.ndarray) -> float:
     return max(ra, rb, 0.0)
 
 
-def _candidates(A: np.ndarray, B: np.ndarray) -> tuple[list[tuple[str, np.ndarray, np.ndarray]], list[str]]:
+def _candidates(
+    A: np.ndarray, B: np.ndarray
+) -> tuple[list[tuple[str, np.ndarray, np.ndarray]], list[str]]:
     out: list[tuple[str, np.ndarray, np.ndarray]] = []
     caught: list[str] = []
     with warnings.catch_warnings(record=True) as w:
@@ -90,7 +92,7 @@ def numeric_equilibria(A: np.ndarray, B: np.ndarray, tol: float = 1e-9) -> Numer
 
     Examples
     --------
-    >>> A = np.array([[1., -1.], [-3., 0.]]); B = np.array([[-4., 1.], [0., 0.]])
+    >>> A = np.array([[1., -1.], [-3., 0.]]); B = np.array([[-4., 0.], [1., 0.]])
     >>> r = numeric_equilibria(A, B)
     >>> [(e.row, e.col) for e in r.equilibria]
     [((0.2, 0.8), (0.2, 0.8))]
@@ -116,8 +118,12 @@ def numeric_equilibria(A: np.ndarray, B: np.ndarray, tol: float = 1e-9) -> Numer
             merged.append((x, y, r, [method]))
     merged.sort(key=lambda e: (tuple(-e[0]), tuple(-e[1])))
     eqs = tuple(
-        NumericEquilibrium(tuple(float(round(v, 12)) for v in x),
-                           tuple(float(round(v, 12)) for v in y), r, tuple(ms))
+        NumericEquilibrium(
+            tuple(float(round(v, 12)) for v in x),
+            tuple(float(round(v, 12)) for v in y),
+            r,
+            tuple(ms),
+        )
         for x, y, r, ms in merged
     )
     return NumericResult(eqs, tol, tuple(caught), rejected)

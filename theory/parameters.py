@@ -9,10 +9,11 @@ naming the parameter and what is allowed.
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from pathlib import Path
+
+import tomllib
 
 from theory.errors import ParameterError, unknown
 from theory.model import Model, Parameter

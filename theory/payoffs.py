@@ -49,8 +49,11 @@ class StageGame:
 
     def substitution(self, values: Mapping[str, object]) -> dict[sp.Symbol, sp.Expr]:
         """Map parameter names to exact sympy numbers (``Rational`` for decimals)."""
-        return {self.model.symbols[k]: sp.Rational(str(v)) for k, v in values.items()
-                if k in self.model.symbols}
+        return {
+            self.model.symbols[k]: sp.Rational(str(v))
+            for k, v in values.items()
+            if k in self.model.symbols
+        }
 
     def at(self, values: Mapping[str, object]) -> tuple[sp.Matrix, sp.Matrix]:
         """The payoff matrices at a point, exactly (rationals in, rationals out).
@@ -61,8 +64,8 @@ class StageGame:
         >>> g = stage_game(get_model("inspection"))
         >>> g.at(get_model("inspection").defaults())[1]
         Matrix([
-        [-4, 1],
-        [ 0, 0]])
+        [-4, 0],
+        [ 1, 0]])
         """
         sub = self.substitution(values)
         return (self.payoff[0].subs(sub), self.payoff[1].subs(sub))
@@ -106,12 +109,12 @@ def stage_game(model: Model) -> StageGame:
     >>> g = stage_game(get_model("inspection"))
     >>> g.payoff[0]
     Matrix([
-    [R - C, -C],
-    [   -L,  0]])
+    [-C + R, -C],
+    [    -L,  0]])
     >>> g.payoff[1]
     Matrix([
-    [-P, G],
-    [ 0, 0]])
+    [-P, 0],
+    [ G, 0]])
     """
     p = model.symbolic_parameters()
     genesis = model.initial_state(p)

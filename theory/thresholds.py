@@ -64,7 +64,7 @@ def thresholds(
     >>> from theory.models import get_model
     >>> from theory.payoffs import stage_game
     >>> m = get_model("rosca-v2")
-    >>> t = [t for t in thresholds(stage_game(m), m.defaults(), ("delta",))]
+    >>> t = [t for t in thresholds(stage_game(m), m.defaults(), ("delta",)) if t.kind == "payoff"]
     >>> t[0].text
     'cheater against contribute: honest iff delta > gamma (= 1); at delta = 0.25: cheat'
     """
@@ -86,10 +86,24 @@ def thresholds(
                     slope = sp.diff(D, sym).subs(point)
                     if slope == 0 or not slope.is_number:
                         continue
-                    above, below = (pl.actions[0], pl.actions[1]) if slope > 0 else (
-                        pl.actions[1], pl.actions[0])
-                    out.append(Threshold(name, pl.name, against, above, below, sol,
-                                         float(sol.subs(point)), float(point[sym]), "payoff"))
+                    above, below = (
+                        (pl.actions[0], pl.actions[1])
+                        if slope > 0
+                        else (pl.actions[1], pl.actions[0])
+                    )
+                    out.append(
+                        Threshold(
+                            name,
+                            pl.name,
+                            against,
+                            above,
+                            below,
+                            sol,
+                            float(sol.subs(point)),
+                            float(point[sym]),
+                            "payoff",
+                        )
+                    )
             if "theta" in model.symbols:
                 theta = model.symbols["theta"]
                 dR = sp.expand(R[0, j] - R[1, j])
@@ -99,8 +113,22 @@ def thresholds(
                     slope = sp.diff(H, theta).subs(point)
                     if slope == 0 or not slope.is_number:
                         continue
-                    above, below = (pl.actions[0], pl.actions[1]) if slope > 0 else (
-                        pl.actions[1], pl.actions[0])
-                    out.append(Threshold("theta", pl.name, against, above, below, sol,
-                                         float(sol.subs(point)), float(point[theta]), "hurdle"))
+                    above, below = (
+                        (pl.actions[0], pl.actions[1])
+                        if slope > 0
+                        else (pl.actions[1], pl.actions[0])
+                    )
+                    out.append(
+                        Threshold(
+                            "theta",
+                            pl.name,
+                            against,
+                            above,
+                            below,
+                            sol,
+                            float(sol.subs(point)),
+                            float(point[theta]),
+                            "hurdle",
+                        )
+                    )
     return tuple(out)

@@ -104,7 +104,9 @@ def _normalise(z: Vector) -> Vector:
     return tuple(v / total for v in z)
 
 
-def _bicliques(edges: set[tuple[Vector, Vector]]) -> list[tuple[tuple[Vector, ...], tuple[Vector, ...]]]:
+def _bicliques(
+    edges: set[tuple[Vector, Vector]],
+) -> list[tuple[tuple[Vector, ...], tuple[Vector, ...]]]:
     xs = sorted({e[0] for e in edges})
     ys = sorted({e[1] for e in edges})
     out = []
@@ -141,7 +143,7 @@ def exact_equilibria(A: Matrix, B: Matrix) -> ExactEquilibria:
 
     >>> r = exact_equilibria([[1, 0], [0, 1]], [[0, 0], [0, 0]])
     >>> r.degenerate, len(r.extreme), len(r.continua)
-    (True, 4, 2)
+    (True, 4, 3)
     """
     Af = [[Fraction(v) for v in row] for row in A]
     Bf = [[Fraction(v) for v in row] for row in B]

@@ -76,18 +76,30 @@ MODEL = Model(
     ),
     parameters=(
         Parameter("beta", "0.4", "contributor reward per unit of rating", "GBP/rating"),
-        Parameter("gamma", "1", "cheater reward per unit of cheat volume", "GBP/GBP",
-                  lower_open=True),
-        Parameter("delta", "0.25", "cheater penalty per unit of cheat volume when caught", "GBP/GBP"),
-        Parameter("zeta", "0.2", "share of the pot taken when cheating", "1", upper="1",
-                  lower_open=True),
+        Parameter(
+            "gamma", "1", "cheater reward per unit of cheat volume", "GBP/GBP", lower_open=True
+        ),
+        Parameter(
+            "delta", "0.25", "cheater penalty per unit of cheat volume when caught", "GBP/GBP"
+        ),
+        Parameter(
+            "zeta", "0.2", "share of the pot taken when cheating", "1", upper="1", lower_open=True
+        ),
         Parameter("epsilon", "1", "growth factor of the volume per round", "1", lower_open=True),
-        Parameter("volume", "3000", "GBP collected per round (10 members x 300)", "GBP",
-                  lower_open=True),
-        Parameter("theta", "0.1", "ROI hurdle: act iff reward > (1 + theta) x cost", "1",
-                  role="policy"),
-        Parameter("cheat_probability", "0.3", "the seed policy's chance of cheating per round",
-                  "1", upper="1", role="policy"),
+        Parameter(
+            "volume", "3000", "GBP collected per round (10 members x 300)", "GBP", lower_open=True
+        ),
+        Parameter(
+            "theta", "0.1", "ROI hurdle: act iff reward > (1 + theta) x cost", "1", role="policy"
+        ),
+        Parameter(
+            "cheat_probability",
+            "0.3",
+            "the seed policy's chance of cheating per round",
+            "1",
+            upper="1",
+            role="policy",
+        ),
     ),
     state=(
         StateVariable("Contributers_On", True, "contributors are paying in", "bool"),
@@ -96,46 +108,77 @@ MODEL = Model(
         StateVariable("Honest_Volume", lambda p: p.volume, "GBP not taken by the cheater", "GBP"),
         StateVariable("Cheats_Volume", 0, "GBP taken by the cheater", "GBP"),
         StateVariable("Contributers_Rating", 0, "rounds contributed (credit rating)", "rounds"),
-        StateVariable("Contributers_Cost", 0, "contributors' loss to the cheater this round", "GBP"),
+        StateVariable(
+            "Contributers_Cost", 0, "contributors' loss to the cheater this round", "GBP"
+        ),
         StateVariable("Contributers_Reward", 0, "contributors' reward this round", "GBP"),
         StateVariable("Cheaters_Cost", 0, "penalty paid by the cheater this round", "GBP"),
         StateVariable("Cheater_Reward", 0, "cheater's take this round", "GBP"),
     ),
     players=(
-        Player("contributor", ("contribute", "withhold"), "Contributers_On",
-               reward=lambda p, s: s.Contributers_Reward, cost=lambda p, s: s.Contributers_Cost,
-               reward_text="beta * rating, when contributing",
-               cost_text="Cheats_Volume, when contributing"),
-        Player("cheater", ("cheat", "honest"), "Cheaters_On",
-               reward=lambda p, s: s.Cheater_Reward, cost=lambda p, s: s.Cheaters_Cost,
-               reward_text="gamma * Cheats_Volume, when cheating",
-               cost_text="delta * Cheats_Volume, when cheating and caught by contributors"),
+        Player(
+            "contributor",
+            ("contribute", "withhold"),
+            "Contributers_On",
+            reward=lambda p, s: s.Contributers_Reward,
+            cost=lambda p, s: s.Contributers_Cost,
+            reward_text="beta * rating, when contributing",
+            cost_text="Cheats_Volume, when contributing",
+        ),
+        Player(
+            "cheater",
+            ("cheat", "honest"),
+            "Cheaters_On",
+            reward=lambda p, s: s.Cheater_Reward,
+            cost=lambda p, s: s.Cheaters_Cost,
+            reward_text="gamma * Cheats_Volume, when cheating",
+            cost_text="delta * Cheats_Volume, when cheating and caught by contributors",
+        ),
     ),
     blocks=(
         (
-            Mechanism("Total_Collected", lambda p, s, a: p.epsilon * s.Total_Collected,
-                      "Total <- epsilon * Total"),
-            Mechanism("Cheats_Volume", lambda p, s, a: where(a.cheater, p.zeta * s.Total_Collected, 0),
-                      "Cheats <- zeta * Total if cheating else 0"),
-            Mechanism("Honest_Volume",
-                      lambda p, s, a: s.Total_Collected - where(a.cheater, p.zeta * s.Total_Collected, 0),
-                      "Honest <- Total - Cheats"),
-            Mechanism("Contributers_Rating",
-                      lambda p, s, a: s.Contributers_Rating + where(a.contributor, 1, 0),
-                      "Rating <- Rating + 1 if contributing"),
+            Mechanism(
+                "Total_Collected",
+                lambda p, s, a: p.epsilon * s.Total_Collected,
+                "Total <- epsilon * Total",
+            ),
+            Mechanism(
+                "Cheats_Volume",
+                lambda p, s, a: where(a.cheater, p.zeta * s.Total_Collected, 0),
+                "Cheats <- zeta * Total if cheating else 0",
+            ),
+            Mechanism(
+                "Honest_Volume",
+                lambda p, s, a: s.Total_Collected - where(a.cheater, p.zeta * s.Total_Collected, 0),
+                "Honest <- Total - Cheats",
+            ),
+            Mechanism(
+                "Contributers_Rating",
+                lambda p, s, a: s.Contributers_Rating + where(a.contributor, 1, 0),
+                "Rating <- Rating + 1 if contributing",
+            ),
         ),
         (
-            Mechanism("Contributers_Reward",
-                      lambda p, s, a: where(a.contributor, contributer_reward(p, s), 0),
-                      "Contributers_Reward <- beta * Rating if contributing"),
-            Mechanism("Contributers_Cost",
-                      lambda p, s, a: where(a.contributor, contributer_cost(p, s), 0),
-                      "Contributers_Cost <- Cheats_Volume if contributing"),
-            Mechanism("Cheater_Reward", lambda p, s, a: where(a.cheater, cheater_reward(p, s), 0),
-                      "Cheater_Reward <- gamma * Cheats_Volume if cheating"),
-            Mechanism("Cheaters_Cost",
-                      lambda p, s, a: where(a.cheater, where(a.contributor, cheater_cost(p, s), 0), 0),
-                      "Cheaters_Cost <- delta * Cheats_Volume if cheating and caught"),
+            Mechanism(
+                "Contributers_Reward",
+                lambda p, s, a: where(a.contributor, contributer_reward(p, s), 0),
+                "Contributers_Reward <- beta * Rating if contributing",
+            ),
+            Mechanism(
+                "Contributers_Cost",
+                lambda p, s, a: where(a.contributor, contributer_cost(p, s), 0),
+                "Contributers_Cost <- Cheats_Volume if contributing",
+            ),
+            Mechanism(
+                "Cheater_Reward",
+                lambda p, s, a: where(a.cheater, cheater_reward(p, s), 0),
+                "Cheater_Reward <- gamma * Cheats_Volume if cheating",
+            ),
+            Mechanism(
+                "Cheaters_Cost",
+                lambda p, s, a: where(a.cheater, where(a.contributor, cheater_cost(p, s), 0), 0),
+                "Cheaters_Cost <- delta * Cheats_Volume if cheating and caught",
+            ),
         ),
     ),
     key_parameters=("delta", "gamma", "beta", "zeta"),
