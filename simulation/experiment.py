@@ -141,8 +141,9 @@ def cartesian(grid: Mapping[str, Sequence[object]]) -> list[dict[str, object]]:
 
     Examples
     --------
-    >>> cartesian({"delta": [1, 2], "zeta": [0.1, 0.2]})
-    [{'delta': 1, 'zeta': 0.1}, {'delta': 1, 'zeta': 0.2}, {'delta': 2, 'zeta': 0.1}, {'delta': 2, 'zeta': 0.2}]
+    >>> points = cartesian({"delta": [1, 2], "zeta": [0.1, 0.2]})
+    >>> len(points), points[1]
+    (4, {'delta': 1, 'zeta': 0.2})
     """
     names = list(grid)
     return [dict(zip(names, combo)) for combo in itertools.product(*(grid[n] for n in names))]

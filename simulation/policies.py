@@ -4,7 +4,8 @@ An ROI-feedback player estimates the probability ``q`` that its opponent acts, f
 it has observed, and computes from the theory's reward and cost matrices (no second copy
 of the payoffs) the expected extra reward and extra cost of acting:
 
-    dR(q) = q (R[act, opp acts] - R[idle, opp acts]) + (1 - q) (R[act, opp idle] - R[idle, opp idle])
+    dR(q) = q (R[act, opp acts] - R[idle, opp acts])
+            + (1 - q) (R[act, opp idle] - R[idle, opp idle])
 
 and likewise ``dC(q)``. It acts iff ``dR > (1 + theta) dC``, the seed's ROI hurdle; with
 ``theta = 0`` this is the best response to the belief. Estimators (DOMAIN.md section 3):
