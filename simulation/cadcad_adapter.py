@@ -26,6 +26,7 @@ import pandas as pd
 from simulation.experiment import Experiment
 from simulation.policies import Incentives, incentives
 from simulation.rng import uniform
+from theory.errors import ModelError, unknown
 from theory.model import Namespace
 
 META = ("simulation", "subset", "run", "substep", "timestep")
@@ -90,6 +91,18 @@ def _blocks(exp: Experiment, incs: list[Incentives]) -> list[dict[str, Any]]:
     return blocks
 
 
+def validate_blocks(initial_state: dict[str, Any], blocks: list[dict[str, Any]]) -> None:
+    """The model lint at the cadCAD boundary: every variable a partial state update block
+    updates must be a state variable. cadCAD 0.5.3 silently ignores an unknown key (the
+    seed notebook's ``'Contributer_On'``); this raises :class:`ModelError` naming it.
+    """
+    for i, block in enumerate(blocks):
+        for key in block.get("variables", {}):
+            if key not in initial_state:
+                raise ModelError(f"partial state update block {i} updates "
+                                 + unknown("state variable", key, initial_state))
+
+
 def _configs(exp: Experiment, subsets: list[int]) -> list[Any]:
     from cadCAD.configuration import Experiment as CadExperiment
     from cadCAD.configuration.utils import config_sim
@@ -105,10 +118,13 @@ def _configs(exp: Experiment, subsets: list[int]) -> list[Any]:
         M[q.name] = [float(exp.points[i][q.name]) for i in points]  # type: ignore[index]
     if len(subsets) == 1:
         M = {k: v * 2 for k, v in M.items()}  # cadCAD turns a 1-list sweep into a scalar
+    genesis = exp.initial_state(exp.points[points[0]])
+    blocks = _blocks(exp, incs)
+    validate_blocks(genesis, blocks)
     cad = CadExperiment()
     cad.append_model(
-        initial_state=exp.initial_state(exp.points[points[0]]),
-        partial_state_update_blocks=_blocks(exp, incs),
+        initial_state=genesis,
+        partial_state_update_blocks=blocks,
         sim_configs=config_sim({"N": 1, "T": range(exp.steps), "M": M}),  # type: ignore[arg-type]
     )
     configs = cad.configs
@@ -157,24 +173,39 @@ def _worker(subsets: list[int]) -> pd.DataFrame:
     return _execute(_POOL_EXPERIMENT, subsets)
 
 
-def run_cadcad(exp: Experiment, workers: int = 1, mode: str = "single") -> pd.DataFrame:
+def run_cadcad(
+    exp: Experiment, workers: int = 1, mode: str = "single",
+    progress: Callable[[int, int], None] | None = None,
+) -> pd.DataFrame:
     """Run ``exp`` with cadCAD's Executor; return cadCAD's records, one row per substep.
 
     ``workers > 1`` splits the runs over that many processes, each running cadCAD in its
     single-process mode; ``mode="multi"`` uses cadCAD's own multi-process mode instead.
+    ``progress(done, total)`` is called after each chunk of runs.
     """
     global _POOL_EXPERIMENT
     subsets = list(range(exp.n_points * exp.runs))
-    if workers <= 1 or len(subsets) == 1:
-        df = _execute(exp, subsets, mode)
+    n_chunks = 1 if progress is None else min(len(subsets), 20)
+    if workers > 1 and len(subsets) > 1:
+        n_chunks = max(n_chunks, min(workers, len(subsets)))
+    chunks = [[int(g) for g in c] for c in np.array_split(subsets, n_chunks) if len(c)]
+    frames: list[pd.DataFrame] = []
+    if workers <= 1 or len(chunks) == 1:
+        for c in chunks:
+            frames.append(_execute(exp, c, mode))
+            if progress is not None:
+                progress(len(frames), len(chunks))
     else:
-        chunks = [list(c) for c in np.array_split(subsets, min(workers, len(subsets))) if len(c)]
         _POOL_EXPERIMENT = exp
         try:
             ctx = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=len(chunks), mp_context=ctx) as pool:
-                df = pd.concat(list(pool.map(_worker, chunks)), ignore_index=True)
+            with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=ctx) as pool:
+                for part in pool.map(_worker, chunks):
+                    frames.append(part)
+                    if progress is not None:
+                        progress(len(frames), len(chunks))
         finally:
             _POOL_EXPERIMENT = None
+    df = pd.concat(frames, ignore_index=True)
     df = df.sort_values(["_global_run", "timestep", "substep"], kind="stable")
     return df.reset_index(drop=True)

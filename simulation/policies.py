@@ -65,7 +65,7 @@ def policy_names(model: Model) -> tuple[str, ...]:
 
 def check_policy(model: Model, name: str) -> str:
     if name not in policy_names(model):
-        raise UnknownNameError(unknown(f"policy for model {model.name}", name, policy_names(model)))
+        raise UnknownNameError(f"model {model.name}: " + unknown("policy", name, policy_names(model)))
     return name
 
 

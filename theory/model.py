@@ -127,6 +127,9 @@ class Namespace:
     def __setattr__(self, name: str, value: object) -> None:
         raise ModelError(f"model functions must not assign {name!r}: return new values instead")
 
+    def __reduce__(self) -> tuple[type, tuple[Mapping[str, Value], str]]:
+        return (Namespace, (self._values, self._kind))
+
 
 # ---------------------------------------------------------------------------------------
 # Descriptions
