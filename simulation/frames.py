@@ -43,9 +43,9 @@ def from_cadcad(exp: Experiment, raw: pd.DataFrame) -> pd.DataFrame:
     )
     for k in exp.state_keys:
         col = df[k].to_numpy()
-        out[k] = (
-            col.astype(bool) if col.dtype == object and isinstance(col[0], bool | np.bool_) else col
-        )
+        is_flag = isinstance(col[0], bool | np.bool_)
+        # numbers as float64 whatever Python type cadCAD kept, as in the batched engine
+        out[k] = col.astype(bool) if is_flag else col.astype(np.float64)
     return _finish(exp, out.reset_index(drop=True), g)
 
 
