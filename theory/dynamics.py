@@ -45,7 +45,7 @@ def hurdle_game(game: StageGame, values: Mapping[str, object]) -> tuple[sp.Matri
     theta = game.model.symbols.get("theta")
     factor = 1 + (sub[theta] if theta is not None else 0)
     return tuple(  # type: ignore[return-value]
-        (game.reward[k] - factor * game.cost[k]).subs(sub).applyfunc(sp.nsimplify)
+        (game.reward[k] - factor * game.cost[k]).subs(sub).applyfunc(sp.Rational)
         for k in range(2)
     )
 

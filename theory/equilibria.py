@@ -46,8 +46,8 @@ class SymbolicEquilibrium:
 
     def value_at(self, point: Mapping[sp.Symbol, sp.Expr]) -> tuple[tuple[sp.Rational, ...], ...]:
         return (
-            tuple(sp.nsimplify(v.subs(point)) for v in self.row),
-            tuple(sp.nsimplify(v.subs(point)) for v in self.col),
+            tuple(sp.Rational(v.subs(point)) for v in self.row),
+            tuple(sp.Rational(v.subs(point)) for v in self.col),
         )
 
     def label(self, actions: tuple[tuple[str, ...], tuple[str, ...]]) -> str:
