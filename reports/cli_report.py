@@ -13,17 +13,25 @@ from typing import Any
 from reports.files import OutputError, atomic_directory, check_parent
 
 
-def add_command(sub: Any, add_point_options: Callable[..., None],
-                add_run_options: Callable[..., None]) -> None:
+def add_command(
+    sub: Any, add_point_options: Callable[..., None], add_run_options: Callable[..., None]
+) -> None:
     p = sub.add_parser("report", help="write the equilibrium report (Markdown, HTML, figures)")
-    p.add_argument("model", metavar="MODEL", nargs="?", default="rosca-v2",
-                   help="the model (default: rosca-v2)")
+    p.add_argument(
+        "model",
+        metavar="MODEL",
+        nargs="?",
+        default="rosca-v2",
+        help="the model (default: rosca-v2)",
+    )
     add_point_options(p)
     add_run_options(p, runs_default=20)
-    p.add_argument("--out", metavar="DIR", default="rosca-report",
-                   help="output folder (default: rosca-report)")
-    p.add_argument("--force", action="store_true",
-                   help="replace the report's files in an existing folder")
+    p.add_argument(
+        "--out", metavar="DIR", default="rosca-report", help="output folder (default: rosca-report)"
+    )
+    p.add_argument(
+        "--force", action="store_true", help="replace the report's files in an existing folder"
+    )
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -40,15 +48,26 @@ def cmd_report(args: argparse.Namespace) -> int:
     exp = build_experiment(args)
     start = time.perf_counter()
     with progress_bar("report: agreement map") as bar:
-        data = compute_report(exp.model, exp.points[0], exp.policy, exp.runs, exp.steps,
-                              exp.seed, exp.policy_parameters, engine=args.engine,
-                              workers=args.workers, progress=bar)
+        data = compute_report(
+            exp.model,
+            exp.points[0],
+            exp.policy,
+            exp.runs,
+            exp.steps,
+            exp.seed,
+            exp.policy_parameters,
+            engine=args.engine,
+            workers=args.workers,
+            progress=bar,
+        )
     files: list[str] = []
     atomic_directory(out, lambda tmp: files.extend(render(data, tmp)), force=args.force)
     elapsed = time.perf_counter() - start
-    sys.stdout.write(f"wrote {len(files)} files to {out}/ in {elapsed:.1f} s: report.md, "
-                     f"report.html, {sum(f.endswith('.png') for f in files)} figures (PNG and "
-                     f"SVG) with their data\n")
+    sys.stdout.write(
+        f"wrote {len(files)} files to {out}/ in {elapsed:.1f} s: report.md, "
+        f"report.html, {sum(f.endswith('.png') for f in files)} figures (PNG and "
+        f"SVG) with their data\n"
+    )
     for line in data.summary:
         sys.stdout.write(f"  - {line}\n")
     return 0

@@ -38,11 +38,17 @@ def non_negative_int(text: str) -> int:
 def add_run_options(p: argparse.ArgumentParser, runs_default: int) -> None:
     p.add_argument("--policy", metavar="NAME", help="behaviour (default: the model's own)")
     p.add_argument("--runs", type=positive_int, default=runs_default, metavar="N")
-    p.add_argument("--steps", type=positive_int, metavar="T",
-                   help="timesteps per run (default: the model's)")
+    p.add_argument(
+        "--steps", type=positive_int, metavar="T", help="timesteps per run (default: the model's)"
+    )
     p.add_argument("--seed", type=non_negative_int, default=0, metavar="S")
-    p.add_argument("--workers", type=positive_int, default=1, metavar="N",
-                   help="processes for the cadcad engine")
+    p.add_argument(
+        "--workers",
+        type=positive_int,
+        default=1,
+        metavar="N",
+        help="processes for the cadcad engine",
+    )
     p.add_argument("--engine", choices=("batched", "cadcad"), default="batched")
 
 
@@ -79,8 +85,15 @@ def build_experiment(args: argparse.Namespace) -> Any:
     model = get_model(args.model)
     values, extra = resolve(model, parse_assignments(args.sets), args.params, POLICY_PARAMETERS)
     policy = check_policy(model, args.policy) if args.policy else None
-    return Experiment(model, points=[values], policy=policy, runs=args.runs, steps=args.steps,
-                      seed=args.seed, policy_parameters=extra)
+    return Experiment(
+        model,
+        points=[values],
+        policy=policy,
+        runs=args.runs,
+        steps=args.steps,
+        seed=args.seed,
+        policy_parameters=extra,
+    )
 
 
 def _write_frame(df: Any, out: str) -> None:
@@ -92,30 +105,45 @@ def _write_frame(df: Any, out: str) -> None:
         try:
             import pyarrow  # noqa: F401
         except ImportError:
-            raise OutputError("writing .parquet needs pyarrow: pip install "
-                              "'rosca-equilibria[parquet]' (or use .csv)") from None
+            raise OutputError(
+                "writing .parquet needs pyarrow: pip install "
+                "'rosca-equilibria[parquet]' (or use .csv)"
+            ) from None
         atomic_write(path, lambda tmp: df.to_parquet(tmp, index=False))
     else:
         atomic_write(path, lambda tmp: df.to_csv(tmp, index=False))
 
 
 def _text_summary(s: dict[str, Any]) -> str:
-    lines = [f"{s['model']} with policy {s['policy']}: {s['runs']} run(s) x {s['steps']} steps, "
-             f"seed {s['seed']}"]
+    lines = [
+        f"{s['model']} with policy {s['policy']}: {s['runs']} run(s) x {s['steps']} steps, "
+        f"seed {s['seed']}"
+    ]
     lines.append("acting rate: " + ", ".join(f"{k} {v:.3f}" for k, v in s["act_rate"].items()))
     per = s["period"]
-    lines.append(f"attractor: {'cycle of period ' + str(per) if per and per > 1 else 'fixed point' if per == 1 else 'no common cycle'}")
+    lines.append(
+        f"attractor: {'cycle of period ' + str(per) if per and per > 1 else 'fixed point' if per == 1 else 'no common cycle'}"
+    )
     if s["cheat_fraction_median"] is not None:
         lines.append(f"running cheating-volume fraction, median: {s['cheat_fraction_median']:.4f}")
-    lines.append("cumulative profit (mean over runs): " + ", ".join(
-        f"{k} {v:.4g}" for k, v in s["cum_profit_mean"].items()))
-    lines.append("cumulative ROI, median: " + ", ".join(
-        f"{k} {'n/a' if v is None else format(v, '.4g')}" for k, v in s["roi_median"].items()))
+    lines.append(
+        "cumulative profit (mean over runs): "
+        + ", ".join(f"{k} {v:.4g}" for k, v in s["cum_profit_mean"].items())
+    )
+    lines.append(
+        "cumulative ROI, median: "
+        + ", ".join(
+            f"{k} {'n/a' if v is None else format(v, '.4g')}" for k, v in s["roi_median"].items()
+        )
+    )
     lines.append("outcomes by actions:")
     for o in s["outcomes"]:
         keys = [k for k in o if k.endswith("_On")]
-        lines.append("  " + ", ".join(f"{k}={o[k]}" for k in keys)
-                     + f": {o['steps']} steps ({o['share']:.1%})")
+        lines.append(
+            "  "
+            + ", ".join(f"{k}={o[k]}" for k in keys)
+            + f": {o['steps']} steps ({o['share']:.1%})"
+        )
     for k in ("full_pot_rate", "collected_mean", "completion_rate"):
         if k in s:
             lines.append(f"{k}: {s[k]:.4g}")
@@ -163,12 +191,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
             f"col {d['predicted']['col']}\n"
             f"simulated: row {[round(v, 4) for v in d['simulated']['row']]}, "
             f"col {[round(v, 4) for v in d['simulated']['col']]}\n"
-            f"{c.verdict}\n")
+            f"{c.verdict}\n"
+        )
     return 0
 
 
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "simulate": cmd_simulate, "compare": cmd_compare,
+    "simulate": cmd_simulate,
+    "compare": cmd_compare,
 }
 
 
@@ -185,8 +215,12 @@ def add_commands(sub: Any, add_point_options: Callable[[argparse.ArgumentParser]
     p.add_argument("model", metavar="MODEL")
     add_point_options(p)
     add_run_options(p, runs_default=10)
-    p.add_argument("--burn-in", type=non_negative_int, metavar="T",
-                   help="timesteps discarded before averaging (default: half)")
+    p.add_argument(
+        "--burn-in",
+        type=non_negative_int,
+        metavar="T",
+        help="timesteps discarded before averaging (default: half)",
+    )
     p.add_argument("--format", choices=("text", "json"), default="text")
 
     from reports import cli_report

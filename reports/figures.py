@@ -22,8 +22,18 @@ from matplotlib.patches import Patch  # noqa: E402
 from simulation.experiment import Experiment  # noqa: E402
 from theory.regions import RegimeGrid  # noqa: E402
 
-PALETTE = ["#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#DA8BC3",
-           "#8C8C8C", "#CCB974", "#64B5CD"]
+PALETTE = [
+    "#4C72B0",
+    "#DD8452",
+    "#55A868",
+    "#C44E52",
+    "#8172B3",
+    "#937860",
+    "#DA8BC3",
+    "#8C8C8C",
+    "#CCB974",
+    "#64B5CD",
+]
 
 
 def _ax(ax: Axes | None, size: tuple[float, float] = (6.4, 4.2)) -> Axes:
@@ -34,13 +44,18 @@ def _ax(ax: Axes | None, size: tuple[float, float] = (6.4, 4.2)) -> Axes:
 
 # -- regime and agreement maps ---------------------------------------------------------
 
+
 def regime_map_data(grid: RegimeGrid) -> pd.DataFrame:
     X, Y = np.meshgrid(grid.x, grid.y)
-    return pd.DataFrame({
-        grid.x_name: X.ravel(), grid.y_name: Y.ravel(), "code": grid.codes.ravel(),
-        "regime": [grid.names[int(c)] for c in grid.codes.ravel()],
-        "degenerate": grid.degenerate.ravel(),
-    })
+    return pd.DataFrame(
+        {
+            grid.x_name: X.ravel(),
+            grid.y_name: Y.ravel(),
+            "code": grid.codes.ravel(),
+            "regime": [grid.names[int(c)] for c in grid.codes.ravel()],
+            "degenerate": grid.degenerate.ravel(),
+        }
+    )
 
 
 def plot_regime_map(grid: RegimeGrid, ax: Axes | None = None) -> Axes:
@@ -50,29 +65,57 @@ def plot_regime_map(grid: RegimeGrid, ax: Axes | None = None) -> Axes:
     index = {c: k for k, c in enumerate(codes)}
     img = np.vectorize(index.get)(grid.codes)
     cmap = ListedColormap(PALETTE[: len(codes)])
-    ax.pcolormesh(grid.x, grid.y, img, cmap=cmap, vmin=-0.5, vmax=len(codes) - 0.5,
-                  shading="nearest", rasterized=True)
+    ax.pcolormesh(
+        grid.x,
+        grid.y,
+        img,
+        cmap=cmap,
+        vmin=-0.5,
+        vmax=len(codes) - 0.5,
+        shading="nearest",
+        rasterized=True,
+    )
     if grid.degenerate.any():
         Y, X = np.nonzero(grid.degenerate)
         ax.scatter(grid.x[X], grid.y[Y], s=2, color="black", label="degenerate")
-    ax.plot(*grid.point, marker="*", markersize=16, color="white", markeredgecolor="black",
-            linestyle="none")
-    ax.annotate("current point", grid.point, xytext=(8, 8), textcoords="offset points",
-                fontsize=9, color="black",
-                bbox={"boxstyle": "round", "fc": "white", "alpha": 0.8})
+    ax.plot(
+        *grid.point,
+        marker="*",
+        markersize=16,
+        color="white",
+        markeredgecolor="black",
+        linestyle="none",
+    )
+    ax.annotate(
+        "current point",
+        grid.point,
+        xytext=(8, 8),
+        textcoords="offset points",
+        fontsize=9,
+        color="black",
+        bbox={"boxstyle": "round", "fc": "white", "alpha": 0.8},
+    )
     handles = [Patch(color=PALETTE[index[c]], label=grid.names[c]) for c in codes]
     if grid.degenerate.any():
         handles.append(Patch(color="black", label="degenerate: a continuum of equilibria"))
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.15), fontsize=8,
-              title="equilibria", ncol=1, frameon=False)
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.2),
+        fontsize=8,
+        title="equilibria",
+        ncol=1,
+        frameon=False,
+    )
     ax.set_xlabel(grid.x_name)
     ax.set_ylabel(grid.y_name)
     ax.set_title("Regime map: which equilibria exist")
     return ax
 
 
-def plot_agreement_map(table: pd.DataFrame, x_name: str, y_name: str,
-                       ax: Axes | None = None) -> Axes:
+def plot_agreement_map(
+    table: pd.DataFrame, x_name: str, y_name: str, ax: Axes | None = None
+) -> Axes:
     """Where the simulation's long-run behaviour matches the theory's prediction."""
     ax = _ax(ax)
     xs = np.sort(table[x_name].unique())
@@ -83,11 +126,19 @@ def plot_agreement_map(table: pd.DataFrame, x_name: str, y_name: str,
         grid[np.searchsorted(ys, y), np.searchsorted(xs, x)] = s
     cmap = ListedColormap(["#C44E52", "#CCB974", "#55A868"])
     ax.pcolormesh(xs, ys, grid, cmap=cmap, vmin=-0.5, vmax=2.5, shading="nearest")
-    handles = [Patch(color="#55A868", label="agree"),
-               Patch(color="#CCB974", label="same regime, frequencies differ"),
-               Patch(color="#C44E52", label="disagree")]
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.15), fontsize=8,
-              ncol=3, frameon=False)
+    handles = [
+        Patch(color="#55A868", label="agree"),
+        Patch(color="#CCB974", label="same regime, frequencies differ"),
+        Patch(color="#C44E52", label="disagree"),
+    ]
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.15),
+        fontsize=8,
+        ncol=3,
+        frameon=False,
+    )
     ax.set_xlabel(x_name)
     ax.set_ylabel(y_name)
     ax.set_title("Theory against simulation over the grid")
@@ -95,6 +146,7 @@ def plot_agreement_map(table: pd.DataFrame, x_name: str, y_name: str,
 
 
 # -- dynamics ---------------------------------------------------------------------------
+
 
 def first_run(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[(frame["subset"] == 0) & (frame["run"] == 1)]
@@ -107,16 +159,28 @@ def plot_actions(frame: pd.DataFrame, exp: Experiment, ax: Axes | None = None) -
     for k, pl in enumerate(exp.model.players):
         y = run[pl.flag].astype(float).to_numpy() * 0.8 + 1.1 * (1 - k)
         ax.step(run["timestep"], y, where="post", color=PALETTE[k], label=pl.name)
-    ax.set_yticks([0, 0.8, 1.1, 1.9],
-                  [f"{exp.model.players[1].actions[1]}", f"{exp.model.players[1].actions[0]}",
-                   f"{exp.model.players[0].actions[1]}", f"{exp.model.players[0].actions[0]}"])
+    ax.set_yticks(
+        [0, 0.8, 1.1, 1.9],
+        [
+            f"{exp.model.players[1].actions[1]}",
+            f"{exp.model.players[1].actions[0]}",
+            f"{exp.model.players[0].actions[1]}",
+            f"{exp.model.players[0].actions[0]}",
+        ],
+    )
     ax.set_xlabel("timestep")
     ax.set_title("Actions over time (run 1)")
     return ax
 
 
-def plot_series(frame: pd.DataFrame, columns: list[str], title: str, ylabel: str,
-                ax: Axes | None = None, band: bool = True) -> Axes:
+def plot_series(
+    frame: pd.DataFrame,
+    columns: list[str],
+    title: str,
+    ylabel: str,
+    ax: Axes | None = None,
+    band: bool = True,
+) -> Axes:
     """Median over runs of each column against time, with a 10-90 % band."""
     ax = _ax(ax, (6.4, 3.4))
     data = frame[frame["subset"] == 0]
@@ -126,8 +190,14 @@ def plot_series(frame: pd.DataFrame, columns: list[str], title: str, ylabel: str
         ax.plot(med.index, med.to_numpy(), color=PALETTE[k % len(PALETTE)], label=col)
         if band and data["run"].nunique() > 1:
             lo, hi = g.quantile(0.1), g.quantile(0.9)
-            ax.fill_between(med.index, lo.to_numpy(), hi.to_numpy(),
-                            color=PALETTE[k % len(PALETTE)], alpha=0.2, linewidth=0)
+            ax.fill_between(
+                med.index,
+                lo.to_numpy(),
+                hi.to_numpy(),
+                color=PALETTE[k % len(PALETTE)],
+                alpha=0.2,
+                linewidth=0,
+            )
     ax.set_xlabel("timestep")
     ax.set_ylabel(ylabel)
     ax.set_title(title)
@@ -140,9 +210,15 @@ def frequencies_data(comparison: Any) -> pd.DataFrame:
     rows = []
     for side, name in (("row", "row player"), ("col", "column player")):
         ci = d["simulated"]["ci"][side]
-        rows.append({"player": name, "simulated": d["simulated"][side][0],
-                     "ci_low": ci[0] if ci else np.nan, "ci_high": ci[1] if ci else np.nan,
-                     "predicted": d["predicted"][side][0]})
+        rows.append(
+            {
+                "player": name,
+                "simulated": d["simulated"][side][0],
+                "ci_low": ci[0] if ci else np.nan,
+                "ci_high": ci[1] if ci else np.nan,
+                "predicted": d["predicted"][side][0],
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -154,10 +230,16 @@ def plot_frequencies(comparison: Any, players: list[str], ax: Axes | None = None
     err = None
     if data["ci_low"].notna().all():
         err = np.vstack([data["simulated"] - data["ci_low"], data["ci_high"] - data["simulated"]])
-    ax.bar(xs, data["simulated"], color=PALETTE[:2], alpha=0.8, yerr=err, capsize=6,
-           label="simulated (95% CI)")
-    ax.scatter(xs, data["predicted"], marker="D", s=60, color="black", zorder=3,
-               label="predicted")
+    ax.bar(
+        xs,
+        data["simulated"],
+        color=PALETTE[:2],
+        alpha=0.8,
+        yerr=err,
+        capsize=6,
+        label="simulated (95% CI)",
+    )
+    ax.scatter(xs, data["predicted"], marker="D", s=60, color="black", zorder=3, label="predicted")
     ax.set_xticks(xs, players)
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("P(acting), time average")

@@ -50,7 +50,11 @@ def _axes_grid(model: Model, analysis: Analysis, n: int) -> tuple[str, np.ndarra
 
 
 def agreement_table(
-    exp: Experiment, x_name: str, xs: np.ndarray, y_name: str, ys: np.ndarray,
+    exp: Experiment,
+    x_name: str,
+    xs: np.ndarray,
+    y_name: str,
+    ys: np.ndarray,
     progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
     """Theory against simulation at every cell of a grid, with the batched engine."""
@@ -60,9 +64,15 @@ def agreement_table(
         values = dict(base)
         values.update({k: Fraction(repr(float(v))) for k, v in pt.items()})
         points.append(values)
-    grid_exp = Experiment(exp.model, points=points, policy=exp.policy, runs=exp.runs,
-                          steps=exp.steps, seed=exp.seed,
-                          policy_parameters=exp.policy_parameters)
+    grid_exp = Experiment(
+        exp.model,
+        points=points,
+        policy=exp.policy,
+        runs=exp.runs,
+        steps=exp.steps,
+        seed=exp.seed,
+        policy_parameters=exp.policy_parameters,
+    )
     return pd.concat(list(sweep(grid_exp, progress=progress)), ignore_index=True)
 
 
@@ -75,22 +85,29 @@ def plain_summary(a: Analysis, ra: RunAnalysis, c: Comparison) -> list[str]:
         e = eqs[0]
         if e.kind == "pure":
             i, j = e.row.index(1), e.col.index(1)
-            out.append(f"With these values the game has one equilibrium: the {m.players[0].name} "
-                       f"plays {m.players[0].actions[i]} and the {m.players[1].name} plays "
-                       f"{m.players[1].actions[j]}.")
+            out.append(
+                f"With these values the game has one equilibrium: the {m.players[0].name} "
+                f"plays {m.players[0].actions[i]} and the {m.players[1].name} plays "
+                f"{m.players[1].actions[j]}."
+            )
         else:
-            out.append(f"With these values the only equilibrium is mixed: the "
-                       f"{m.players[0].name} plays {m.players[0].actions[0]} with probability "
-                       f"{float(e.row[0]):.4g} and the {m.players[1].name} plays "
-                       f"{m.players[1].actions[0]} with probability {float(e.col[0]):.4g}.")
+            out.append(
+                f"With these values the only equilibrium is mixed: the "
+                f"{m.players[0].name} plays {m.players[0].actions[0]} with probability "
+                f"{float(e.row[0]):.4g} and the {m.players[1].name} plays "
+                f"{m.players[1].actions[0]} with probability {float(e.col[0]):.4g}."
+            )
     else:
-        out.append(f"With these values the game has {len(eqs)} extreme equilibria "
-                   f"(regime: {a.regime}).")
+        out.append(
+            f"With these values the game has {len(eqs)} extreme equilibria (regime: {a.regime})."
+        )
     for d in a.dominant:
         out.append(f"{d[0].upper()}{d[1:]}.")
     if a.degenerate:
-        out.append("The point lies on a degenerate locus: a player is indifferent, and the "
-                   "equilibria form a continuum (see the continua listed above).")
+        out.append(
+            "The point lies on a degenerate locus: a player is indifferent, and the "
+            "equilibria form a continuum (see the continua listed above)."
+        )
     shown = set()
     for t in a.thresholds:
         if t.kind != "payoff" or t.parameter not in m.key_parameters[:1]:
@@ -99,9 +116,11 @@ def plain_summary(a: Analysis, ra: RunAnalysis, c: Comparison) -> list[str]:
         if key in shown:
             continue
         shown.add(key)
-        out.append(f"The {t.player}'s best response against {t.against} is {t.above} iff "
-                   f"{t.parameter} > {t.expression} (= {t.value:.4g}); now {t.parameter} = "
-                   f"{t.current:.4g}, so it is {t.above if t.current > t.value else t.below}.")
+        out.append(
+            f"The {t.player}'s best response against {t.against} is {t.above} iff "
+            f"{t.parameter} > {t.expression} (= {t.value:.4g}); now {t.parameter} = "
+            f"{t.current:.4g}, so it is {t.above if t.current > t.value else t.below}."
+        )
     s = ra.summary
     per = s["period"]
     dyn = f"Under the {s['policy']} policy ({s['runs']} run(s) of {s['steps']} steps, seed {s['seed']}), "
@@ -119,23 +138,43 @@ def plain_summary(a: Analysis, ra: RunAnalysis, c: Comparison) -> list[str]:
 
 
 def compute_report(
-    model: Model, values: Mapping[str, Fraction], policy: str | None = None, runs: int = 20,
-    steps: int | None = None, seed: int = 0, policy_parameters: Mapping[str, object] | None = None,
-    engine: str = "batched", workers: int = 1,
+    model: Model,
+    values: Mapping[str, Fraction],
+    policy: str | None = None,
+    runs: int = 20,
+    steps: int | None = None,
+    seed: int = 0,
+    policy_parameters: Mapping[str, object] | None = None,
+    engine: str = "batched",
+    workers: int = 1,
     progress: Callable[[int, int], None] | None = None,
 ) -> ReportData:
     """Compute every number and table the report shows."""
     a = analyse(model, values)
     x_name, xs, y_name, ys = _axes_grid(model, a, REGIME_CELLS)
     grid = regime_grid(model, a.values, x_name, xs, y_name, ys)
-    exp = Experiment(model, points=[a.values], policy=policy, runs=runs, steps=steps, seed=seed,
-                     policy_parameters=policy_parameters or {})
+    exp = Experiment(
+        model,
+        points=[a.values],
+        policy=policy,
+        runs=runs,
+        steps=steps,
+        seed=seed,
+        policy_parameters=policy_parameters or {},
+    )
     frame = simulate(exp, engine=engine, workers=workers)
     ra = analyse_runs(exp, frame)
     (c,) = compare(exp, frame)
     _, gx, _, gy = _axes_grid(model, a, AGREEMENT_CELLS)
-    small = Experiment(model, points=[a.values], policy=exp.policy, runs=min(runs, 10),
-                       steps=steps, seed=seed, policy_parameters=exp.policy_parameters)
+    small = Experiment(
+        model,
+        points=[a.values],
+        policy=exp.policy,
+        runs=min(runs, 10),
+        steps=steps,
+        seed=seed,
+        policy_parameters=exp.policy_parameters,
+    )
     agreement = agreement_table(small, x_name, gx, y_name, gy, progress)
     return ReportData(a, grid, exp, ra, c, agreement, plain_summary(a, ra, c))
 

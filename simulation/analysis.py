@@ -40,8 +40,9 @@ def with_flows(exp: Experiment, df: pd.DataFrame) -> pd.DataFrame:
         out[f"{pl.name}_cum_profit"] = g[f"{pl.name}_profit"].cumsum()
         cum_cost = g[f"{pl.name}_cost"].cumsum()
         with np.errstate(divide="ignore", invalid="ignore"):
-            out[f"{pl.name}_roi"] = np.where(cum_cost > 0, out[f"{pl.name}_cum_profit"] / cum_cost,
-                                             np.nan)
+            out[f"{pl.name}_roi"] = np.where(
+                cum_cost > 0, out[f"{pl.name}_cum_profit"] / cum_cost, np.nan
+            )
     g = out.groupby(keys, sort=False)
     if model.volumes is not None:
         cheat, total = model.volumes
@@ -50,8 +51,11 @@ def with_flows(exp: Experiment, df: pd.DataFrame) -> pd.DataFrame:
     else:
         flag = model.players[1].flag
         num = (out[flag].astype(float) * live).groupby([out[k] for k in keys], sort=False).cumsum()
-        den = pd.Series(live.astype(float), index=out.index).groupby(
-            [out[k] for k in keys], sort=False).cumsum()
+        den = (
+            pd.Series(live.astype(float), index=out.index)
+            .groupby([out[k] for k in keys], sort=False)
+            .cumsum()
+        )
     with np.errstate(divide="ignore", invalid="ignore"):
         out["cheat_fraction"] = np.where(den > 0, num / den, np.nan)
     return out
@@ -104,7 +108,9 @@ def analyse_runs(exp: Experiment, df: pd.DataFrame) -> RunAnalysis:
         per = period(r_flags, c_flags)
         periods.append(per)
         entry: dict[str, Any] = {
-            "subset": int(subset), "run": int(run), "period": per,
+            "subset": int(subset),
+            "run": int(run),
+            "period": per,
             "cheat_fraction_final": _f(g["cheat_fraction"].iloc[-1]),
             "cheat_fraction_median": _f(np.nanmedian(g["cheat_fraction"])),
         }
@@ -113,30 +119,50 @@ def analyse_runs(exp: Experiment, df: pd.DataFrame) -> RunAnalysis:
             entry[f"{pl.name}_cum_profit"] = _f(g[f"{pl.name}_cum_profit"].iloc[-1])
             roi = g[f"{pl.name}_roi"].to_numpy(float)
             entry[f"{pl.name}_roi_final"] = _f(roi[-1])
-            entry[f"{pl.name}_roi_median"] = _f(np.nanmedian(roi)) if np.isfinite(roi).any() else None
+            entry[f"{pl.name}_roi_median"] = (
+                _f(np.nanmedian(roi)) if np.isfinite(roi).any() else None
+            )
         per_run.append(entry)
     outcomes = []
     total = len(rows)
     for (a, b), g in rows.groupby([players[0].flag, players[1].flag], sort=True):
-        o: dict[str, Any] = {players[0].flag: bool(a), players[1].flag: bool(b),
-                             "steps": int(len(g)), "share": len(g) / total}
+        o: dict[str, Any] = {
+            players[0].flag: bool(a),
+            players[1].flag: bool(b),
+            "steps": int(len(g)),
+            "share": len(g) / total,
+        }
         for pl in players:
             o[f"{pl.name}_reward_mean"] = float(g[f"{pl.name}_reward"].mean())
             o[f"{pl.name}_cost_mean"] = float(g[f"{pl.name}_cost"].mean())
         outcomes.append(o)
     common = periods[0] if periods and all(p == periods[0] for p in periods) else None
     summary = {
-        "model": model.name, "policy": exp.policy, "seed": exp.seed, "runs": exp.runs,
-        "steps": exp.steps, "points": len(exp.points),
+        "model": model.name,
+        "policy": exp.policy,
+        "seed": exp.seed,
+        "runs": exp.runs,
+        "steps": exp.steps,
+        "points": len(exp.points),
         "period": common,
         "act_rate": {pl.name: float(rows[pl.flag].astype(float).mean()) for pl in players},
-        "cheat_fraction_median": _f(np.nanmedian([r["cheat_fraction_median"] for r in per_run
-                                                  if r["cheat_fraction_median"] is not None]))
-        if per_run else None,
-        "cum_profit_mean": {pl.name: float(np.mean([r[f"{pl.name}_cum_profit"] for r in per_run]))
-                            for pl in players},
-        "roi_median": {pl.name: _median([r[f"{pl.name}_roi_median"] for r in per_run])
-                       for pl in players},
+        "cheat_fraction_median": _f(
+            np.nanmedian(
+                [
+                    r["cheat_fraction_median"]
+                    for r in per_run
+                    if r["cheat_fraction_median"] is not None
+                ]
+            )
+        )
+        if per_run
+        else None,
+        "cum_profit_mean": {
+            pl.name: float(np.mean([r[f"{pl.name}_cum_profit"] for r in per_run])) for pl in players
+        },
+        "roi_median": {
+            pl.name: _median([r[f"{pl.name}_roi_median"] for r in per_run]) for pl in players
+        },
         "outcomes": outcomes,
         "per_run": per_run,
     }

@@ -99,8 +99,10 @@ def validate_blocks(initial_state: dict[str, Any], blocks: list[dict[str, Any]])
     for i, block in enumerate(blocks):
         for key in block.get("variables", {}):
             if key not in initial_state:
-                raise ModelError(f"partial state update block {i} updates "
-                                 + unknown("state variable", key, initial_state))
+                raise ModelError(
+                    f"partial state update block {i} updates "
+                    + unknown("state variable", key, initial_state)
+                )
 
 
 def _configs(exp: Experiment, subsets: list[int]) -> list[Any]:
@@ -174,7 +176,9 @@ def _worker(subsets: list[int]) -> pd.DataFrame:
 
 
 def run_cadcad(
-    exp: Experiment, workers: int = 1, mode: str = "single",
+    exp: Experiment,
+    workers: int = 1,
+    mode: str = "single",
     progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
     """Run ``exp`` with cadCAD's Executor; return cadCAD's records, one row per substep.

@@ -55,8 +55,9 @@ def predict(exp: Experiment, values: dict[str, Fraction]) -> Prediction:
         [[Fraction(str(v)) for v in row] for row in Bh.tolist()],
     ).extreme
     nash = tuple((float(x[0]), float(y[0])) for x, y in ext)
-    pure = tuple((bool(x[0] == 1), bool(y[0] == 1)) for x, y in ext
-                 if x[0] in (0, 1) and y[0] in (0, 1))
+    pure = tuple(
+        (bool(x[0] == 1), bool(y[0] == 1)) for x, y in ext if x[0] in (0, 1) and y[0] in (0, 1)
+    )
     if exp.policy == "last-observation":
         genesis = exp.initial_state(values)
         start = tuple(bool(genesis[pl.flag]) for pl in exp.model.players)
@@ -107,25 +108,45 @@ class Comparison:
             return [p, 1.0 - p]
 
         return {
-            "model": self.model, "policy": self.policy, "parameters": self.parameters,
-            "predicted": {"row": vec(self.predicted[0]), "col": vec(self.predicted[1]),
-                          "kind": self.prediction.kind,
-                          "candidates": [{"row": vec(r), "col": vec(c)}
-                                         for r, c in self.prediction.candidates],
-                          "period": self.prediction.period},
-            "simulated": {"row": vec(self.simulated[0]), "col": vec(self.simulated[1]),
-                          "ci": {"row": list(self.ci[0]) if self.ci[0] else None,
-                                 "col": list(self.ci[1]) if self.ci[1] else None},
-                          "runs": self.runs, "burn_in": self.burn_in},
-            "distance": self.distance, "agree": self.agree, "period": self.period,
-            "regime": {"predicted": self.regime_predicted, "simulated": self.regime_simulated,
-                       "agree": self.regime_agree},
+            "model": self.model,
+            "policy": self.policy,
+            "parameters": self.parameters,
+            "predicted": {
+                "row": vec(self.predicted[0]),
+                "col": vec(self.predicted[1]),
+                "kind": self.prediction.kind,
+                "candidates": [
+                    {"row": vec(r), "col": vec(c)} for r, c in self.prediction.candidates
+                ],
+                "period": self.prediction.period,
+            },
+            "simulated": {
+                "row": vec(self.simulated[0]),
+                "col": vec(self.simulated[1]),
+                "ci": {
+                    "row": list(self.ci[0]) if self.ci[0] else None,
+                    "col": list(self.ci[1]) if self.ci[1] else None,
+                },
+                "runs": self.runs,
+                "burn_in": self.burn_in,
+            },
+            "distance": self.distance,
+            "agree": self.agree,
+            "period": self.period,
+            "regime": {
+                "predicted": self.regime_predicted,
+                "simulated": self.regime_simulated,
+                "agree": self.regime_agree,
+            },
             "verdict": self.verdict,
         }
 
 
 def compare_flags(
-    exp: Experiment, values: dict[str, Fraction], row: np.ndarray, col: np.ndarray,
+    exp: Experiment,
+    values: dict[str, Fraction],
+    row: np.ndarray,
+    col: np.ndarray,
     burn_in: int | None = None,
 ) -> Comparison:
     """Compare one point's simulated flags (arrays ``(steps + 1, runs)``) with the theory."""
@@ -133,8 +154,8 @@ def compare_flags(
     burn = steps // 2 if burn_in is None else burn_in
     if not 0 <= burn < steps:
         raise ValueError(f"burn-in must be in [0, {steps - 1}], got {burn}")
-    r_avg = row[burn + 1:].astype(float).mean(axis=0)
-    c_avg = col[burn + 1:].astype(float).mean(axis=0)
+    r_avg = row[burn + 1 :].astype(float).mean(axis=0)
+    c_avg = col[burn + 1 :].astype(float).mean(axis=0)
     sim = (float(r_avg.mean()), float(c_avg.mean()))
     pred = predict(exp, values)
     best = min(pred.candidates, key=lambda pc: max(abs(pc[0] - sim[0]), abs(pc[1] - sim[1])))
@@ -151,18 +172,25 @@ def compare_flags(
     if per == 1:
         last = {(bool(row[-1, k]), bool(col[-1, k])) for k in range(row.shape[1])}
         fixed = last.pop() if len(last) == 1 else None
-    regime_sim = (f"settles on {label(fixed)}" if fixed is not None
-                  else f"cycle of period {per}" if per else "keeps moving (no cycle)")
+    regime_sim = (
+        f"settles on {label(fixed)}"
+        if fixed is not None
+        else f"cycle of period {per}"
+        if per
+        else "keeps moving (no cycle)"
+    )
     if exp.policy == "last-observation":
-        regime_pred = (f"settles on {label(pred.pure[0])}" if pred.period == 1 and pred.pure
-                       else f"cycle of period {pred.period}")
+        regime_pred = (
+            f"settles on {label(pred.pure[0])}"
+            if pred.period == 1 and pred.pure
+            else f"cycle of period {pred.period}"
+        )
         regime_ok = per == pred.period
     elif pred.pure and len(pred.candidates) == 1:
         regime_pred = f"settles on {label(pred.pure[0])}"
         regime_ok = fixed == pred.pure[0]
     elif pred.pure:
-        regime_pred = "settles on one of " + ", ".join(label(p) for p in pred.pure) + \
-            " or mixes"
+        regime_pred = "settles on one of " + ", ".join(label(p) for p in pred.pure) + " or mixes"
         regime_ok = fixed in pred.pure or fixed is None
     else:
         regime_pred = "no pure equilibrium: does not settle on a pure profile"
@@ -177,6 +205,21 @@ def compare_flags(
         f"predicted ({pred.kind}) {best[0]:.3f}, {best[1]:.3f}; distance {distance:.3f} "
         f"(tolerance {tol:.3f}); regime: predicted '{regime_pred}', simulated '{regime_sim}'"
     )
-    return Comparison(exp.model.name, str(exp.policy), {k: float(v) for k, v in values.items()},
-                      pred, best, sim, ci, row.shape[1], burn, distance, per, regime_pred,
-                      regime_sim, bool(regime_ok), agree, verdict)
+    return Comparison(
+        exp.model.name,
+        str(exp.policy),
+        {k: float(v) for k, v in values.items()},
+        pred,
+        best,
+        sim,
+        ci,
+        row.shape[1],
+        burn,
+        distance,
+        per,
+        regime_pred,
+        regime_sim,
+        bool(regime_ok),
+        agree,
+        verdict,
+    )

@@ -65,7 +65,9 @@ def policy_names(model: Model) -> tuple[str, ...]:
 
 def check_policy(model: Model, name: str) -> str:
     if name not in policy_names(model):
-        raise UnknownNameError(f"model {model.name}: " + unknown("policy", name, policy_names(model)))
+        raise UnknownNameError(
+            f"model {model.name}: " + unknown("policy", name, policy_names(model))
+        )
     return name
 
 

@@ -23,7 +23,9 @@ ENGINES = ("batched", "cadcad")
 
 
 def simulate(
-    exp: Experiment, engine: str = "batched", workers: int = 1,
+    exp: Experiment,
+    engine: str = "batched",
+    workers: int = 1,
     progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
     """Simulate ``exp``; ``progress(done, total)`` is called as work completes."""

@@ -28,23 +28,30 @@ def summarise(exp: Experiment, first: int, last: int, burn_in: int | None = None
     rows = []
     for k, i in enumerate(range(first, last)):
         sl = slice(k * exp.runs, (k + 1) * exp.runs)
-        c = compare_flags(exp, dict(exp.points[i]), t.data[flags[0]][:, sl],
-                          t.data[flags[1]][:, sl], burn_in)
+        c = compare_flags(
+            exp, dict(exp.points[i]), t.data[flags[0]][:, sl], t.data[flags[1]][:, sl], burn_in
+        )
         row: dict[str, Any] = {"point": i}
         row.update({name: float(v) for name, v in exp.points[i].items()})  # type: ignore[union-attr]
-        row.update({
-            "predicted_row": c.predicted[0], "predicted_col": c.predicted[1],
-            "predicted_kind": c.prediction.kind,
-            "regime_predicted": c.regime_predicted,
-            "simulated_row": c.simulated[0], "simulated_col": c.simulated[1],
-            "ci_row_low": c.ci[0][0] if c.ci[0] else np.nan,
-            "ci_row_high": c.ci[0][1] if c.ci[0] else np.nan,
-            "ci_col_low": c.ci[1][0] if c.ci[1] else np.nan,
-            "ci_col_high": c.ci[1][1] if c.ci[1] else np.nan,
-            "regime_simulated": c.regime_simulated,
-            "period": c.period if c.period is not None else -1,
-            "distance": c.distance, "regime_agree": c.regime_agree, "agree": c.agree,
-        })
+        row.update(
+            {
+                "predicted_row": c.predicted[0],
+                "predicted_col": c.predicted[1],
+                "predicted_kind": c.prediction.kind,
+                "regime_predicted": c.regime_predicted,
+                "simulated_row": c.simulated[0],
+                "simulated_col": c.simulated[1],
+                "ci_row_low": c.ci[0][0] if c.ci[0] else np.nan,
+                "ci_row_high": c.ci[0][1] if c.ci[0] else np.nan,
+                "ci_col_low": c.ci[1][0] if c.ci[1] else np.nan,
+                "ci_col_high": c.ci[1][1] if c.ci[1] else np.nan,
+                "regime_simulated": c.regime_simulated,
+                "period": c.period if c.period is not None else -1,
+                "distance": c.distance,
+                "regime_agree": c.regime_agree,
+                "agree": c.agree,
+            }
+        )
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -55,7 +62,9 @@ def chunks(n_points: int, size: int) -> Iterator[tuple[int, int]]:
 
 
 def sweep(
-    exp: Experiment, chunk_points: int | None = None, burn_in: int | None = None,
+    exp: Experiment,
+    chunk_points: int | None = None,
+    burn_in: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[pd.DataFrame]:
     """Yield the summary table chunk by chunk (local, in this process)."""
@@ -66,4 +75,3 @@ def sweep(
         done = b
         if progress is not None:
             progress(done, exp.n_points)
-

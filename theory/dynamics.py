@@ -45,8 +45,7 @@ def hurdle_game(game: StageGame, values: Mapping[str, object]) -> tuple[sp.Matri
     theta = game.model.symbols.get("theta")
     factor = 1 + (sub[theta] if theta is not None else 0)
     return tuple(  # type: ignore[return-value]
-        (game.reward[k] - factor * game.cost[k]).subs(sub).applyfunc(sp.Rational)
-        for k in range(2)
+        (game.reward[k] - factor * game.cost[k]).subs(sub).applyfunc(sp.Rational) for k in range(2)
     )
 
 
@@ -85,7 +84,7 @@ def best_response_cycle(
         row = a + b * float(prof[1]) > 0
         col = c + d * float(prof[0]) > 0
         prof = (row, col)
-    cycle = path[seen[prof]:]
+    cycle = path[seen[prof] :]
     return cycle, len(cycle)
 
 

@@ -55,8 +55,10 @@ def _compile(expr: sp.Basic, xs: sp.Symbol, ys: sp.Symbol):  # type: ignore[no-u
 def regime_grid(
     model: Model,
     values: Mapping[str, object],
-    x_name: str, x_values: np.ndarray,
-    y_name: str, y_values: np.ndarray,
+    x_name: str,
+    x_values: np.ndarray,
+    y_name: str,
+    y_values: np.ndarray,
 ) -> RegimeGrid:
     """Evaluate every equilibrium's existence conditions over a grid.
 
@@ -71,8 +73,11 @@ def regime_grid(
     game = stage_game(model)
     sym = analyse_symbolic(game)
     xs, ys = model.symbols[x_name], model.symbols[y_name]
-    fixed = {model.symbols[k]: sp.Rational(str(Fraction(str(v)))) for k, v in values.items()
-             if k not in (x_name, y_name) and k in model.symbols}
+    fixed = {
+        model.symbols[k]: sp.Rational(str(Fraction(str(v))))
+        for k, v in values.items()
+        if k not in (x_name, y_name) and k in model.symbols
+    }
     X, Y = np.meshgrid(np.asarray(x_values, float), np.asarray(y_values, float))
     codes = np.zeros(X.shape, dtype=np.int64)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -92,12 +97,25 @@ def regime_grid(
         eqs = [e for k, e in enumerate(sym.equilibria) if int(code) >> k & 1]
         names[int(code)] = _name(eqs, game.actions)
     point = (float(Fraction(str(values[x_name]))), float(Fraction(str(values[y_name]))))
-    return RegimeGrid(x_name, y_name, np.asarray(x_values, float), np.asarray(y_values, float),
-                      codes, degenerate, names, point)
+    return RegimeGrid(
+        x_name,
+        y_name,
+        np.asarray(x_values, float),
+        np.asarray(y_values, float),
+        codes,
+        degenerate,
+        names,
+        point,
+    )
 
 
-def axis_range(model: Model, name: str, values: Mapping[str, object], n: int,
-               thresholds: list[float] | None = None) -> np.ndarray:
+def axis_range(
+    model: Model,
+    name: str,
+    values: Mapping[str, object],
+    n: int,
+    thresholds: list[float] | None = None,
+) -> np.ndarray:
     """A sensible grid for one parameter: from its lower bound to three times its value
     (or past every threshold), inside its bounds."""
     q = model.parameter(name)

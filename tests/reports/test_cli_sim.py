@@ -29,8 +29,21 @@ def test_simulate_writes_trajectories_and_prints_the_summary(capsys, tmp_path):
 
 
 def test_simulate_json(capsys):
-    code, text, _ = run(capsys, "simulate", "rosca-v2", "--policy", "seed", "--runs", "3",
-                        "--steps", "20", "--seed", "4", "--format", "json")
+    code, text, _ = run(
+        capsys,
+        "simulate",
+        "rosca-v2",
+        "--policy",
+        "seed",
+        "--runs",
+        "3",
+        "--steps",
+        "20",
+        "--seed",
+        "4",
+        "--format",
+        "json",
+    )
     d = json.loads(text)
     assert d["runs"] == 3 and d["seed"] == 4 and len(d["per_run"]) == 3
     assert {"act_rate", "outcomes", "roi_median", "cheat_fraction_median"} <= set(d)
@@ -45,8 +58,17 @@ def test_simulate_cadcad_engine_with_workers_matches_batched(capsys, tmp_path):
 
 
 def test_compare_json_layout(capsys):
-    code, text, _ = run(capsys, "compare", "inspection", "--policy", "last-observation",
-                        "--steps", "100", "--format", "json")
+    code, text, _ = run(
+        capsys,
+        "compare",
+        "inspection",
+        "--policy",
+        "last-observation",
+        "--steps",
+        "100",
+        "--format",
+        "json",
+    )
     d = json.loads(text)
     assert code == 0
     for key in ("predicted", "simulated", "distance", "agree", "period"):
@@ -55,17 +77,20 @@ def test_compare_json_layout(capsys):
     assert d["predicted"]["row"] == [0.5, 0.5] and len(d["simulated"]["col"]) == 2
 
 
-@pytest.mark.parametrize("argv,needle", [
-    (["simulate", "inspection", "--runs", "0"], "--runs: must be a positive integer"),
-    (["simulate", "inspection", "--steps", "x"], "--steps: must be a positive integer"),
-    (["simulate", "inspection", "--workers", "-2"], "--workers: must be a positive integer"),
-    (["simulate", "inspection", "--policy", "magic"], "unknown policy 'magic'"),
-    (["simulate", "inspection", "--out", "/no/such/folder/t.csv"], "does not exist"),
-    (["simulate", "inspection", "--out", "t.xlsx"], "must end in .csv or .parquet"),
-    (["simulate", "inspection", "--set", "noise=0"], "'noise' = 0 is outside"),
-    (["compare", "inspection", "--steps", "10", "--burn-in", "10"], "--burn-in must be below"),
-    (["simulate", "nomodel"], "unknown model"),
-])
+@pytest.mark.parametrize(
+    "argv,needle",
+    [
+        (["simulate", "inspection", "--runs", "0"], "--runs: must be a positive integer"),
+        (["simulate", "inspection", "--steps", "x"], "--steps: must be a positive integer"),
+        (["simulate", "inspection", "--workers", "-2"], "--workers: must be a positive integer"),
+        (["simulate", "inspection", "--policy", "magic"], "unknown policy 'magic'"),
+        (["simulate", "inspection", "--out", "/no/such/folder/t.csv"], "does not exist"),
+        (["simulate", "inspection", "--out", "t.xlsx"], "must end in .csv or .parquet"),
+        (["simulate", "inspection", "--set", "noise=0"], "'noise' = 0 is outside"),
+        (["compare", "inspection", "--steps", "10", "--burn-in", "10"], "--burn-in must be below"),
+        (["simulate", "nomodel"], "unknown model"),
+    ],
+)
 def test_bad_input(capsys, argv, needle):
     code, _, err = run(capsys, *argv)
     assert code == 2 and needle in err and err.count("\n") == 1

@@ -14,8 +14,10 @@ from theory.payoffs import stage_game
 M = get_model("inspection")
 
 
-@pytest.mark.parametrize("point", [{}, {"G": 3, "P": 1, "R": 1, "L": 1, "C": 1},
-                                   {"G": 2, "P": 3, "R": 4, "L": 1, "C": 2}])
+@pytest.mark.parametrize(
+    "point",
+    [{}, {"G": 3, "P": 1, "R": 1, "L": 1, "C": 1}, {"G": 2, "P": 3, "R": 4, "L": 1, "C": 2}],
+)
 def test_fictitious_play_time_averages_approach_the_equilibrium(point):
     """Frequencies approach y* = G/(G+P) (verify) and x* = C/(R+L) (cheat); the tolerance
     shrinks as the number of steps grows."""
@@ -26,8 +28,10 @@ def test_fictitious_play_time_averages_approach_the_equilibrium(point):
     for steps in (250, 1000, 4000, 16000):
         exp = Experiment(M, points=[point], policy="fictitious-play", steps=steps)
         t = run_batched(exp, keys=["Verifier_On", "Cheater_On"])
-        err = max(abs(t.data["Verifier_On"][1:].mean() - y_star),
-                  abs(t.data["Cheater_On"][1:].mean() - x_star))
+        err = max(
+            abs(t.data["Verifier_On"][1:].mean() - y_star),
+            abs(t.data["Cheater_On"][1:].mean() - x_star),
+        )
         assert err <= 2 / np.sqrt(steps), (steps, err)
         errors.append(err)
     assert errors[-1] < errors[0]
@@ -77,8 +81,9 @@ def test_replicator_orbit_is_closed_numerically():
     sub = {M.symbols[k]: v for k, v in dict(G=1, P=4, R=2, L=3, C=1, theta=0).items()}
     f = sp.lambdify((x, y), [xdot.subs(sub), ydot.subs(sub)])
     h = sp.lambdify((x, y), H.subs(sub))
-    sol = solve_ivp(lambda t, z: f(*z), (0, 200), [0.5, 0.4], rtol=1e-10, atol=1e-12,
-                    dense_output=True)
+    sol = solve_ivp(
+        lambda t, z: f(*z), (0, 200), [0.5, 0.4], rtol=1e-10, atol=1e-12, dense_output=True
+    )
     ts = np.linspace(0, 200, 20001)
     zs = sol.sol(ts)
     hs = h(zs[0], zs[1])

@@ -14,7 +14,8 @@ from theory.models import get_model
 def test_the_seed_partial_state_update_block_is_rejected():
     """The draft's block, verbatim in structure: 'Contributer_On' is not a state key."""
     genesis = get_model("rosca-v2").initial_state(
-        get_model("rosca-v2").params(get_model("rosca-v2").defaults()))
+        get_model("rosca-v2").params(get_model("rosca-v2").defaults())
+    )
 
     def s_commit_to_contributing(params, substep, sH, s, _input):
         return "Contributers_On", _input["contributer"]
@@ -22,8 +23,15 @@ def test_the_seed_partial_state_update_block_is_rejected():
     def s_commit_to_cheating(params, substep, sH, s, _input):
         return "Cheaters_On", _input["cheater"]
 
-    seed_blocks = [{"policies": {}, "variables": {"Contributer_On": s_commit_to_contributing,
-                                                  "Cheaters_On": s_commit_to_cheating}}]
+    seed_blocks = [
+        {
+            "policies": {},
+            "variables": {
+                "Contributer_On": s_commit_to_contributing,
+                "Cheaters_On": s_commit_to_cheating,
+            },
+        }
+    ]
     with pytest.raises(ModelError, match="'Contributer_On' \\(did you mean 'Contributers_On'"):
         validate_blocks(genesis, seed_blocks)
 

@@ -27,8 +27,9 @@ def test_distinct_runs_and_seeds_differ():
 
 
 def test_single_process_equals_multi_process():
-    exp = Experiment(get_model("rosca-v2"), points=[{}, {"delta": 2}], policy="logit", runs=3,
-                     steps=15, seed=5)
+    exp = Experiment(
+        get_model("rosca-v2"), points=[{}, {"delta": 2}], policy="logit", runs=3, steps=15, seed=5
+    )
     single = simulate(exp, "cadcad", workers=1)
     pd.testing.assert_frame_equal(single, simulate(exp, "cadcad", workers=2))
     pd.testing.assert_frame_equal(single, simulate(exp, "batched"), check_dtype=False)

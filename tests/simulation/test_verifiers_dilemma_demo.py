@@ -15,19 +15,32 @@ from theory.models import get_model
 
 def demo_reference(steps=100):
     alfa, beta, gamma, delta, theta, zeta, eps, h = 0.001, 4, 1, 5, 0.1, 0.2, 1, 0.01
-    s = dict(Verifiers_On=True, Cheaters_On=False, Total_Volume=100, Honest_Volume=100,
-             Cheats_Volume=0, Cheats_Caught_Volume=0, Verifiers_Cost=0, Verifiers_Reward=0,
-             Cheaters_Cost=0, Cheater_Reward=0)
+    s = dict(
+        Verifiers_On=True,
+        Cheaters_On=False,
+        Total_Volume=100,
+        Honest_Volume=100,
+        Cheats_Volume=0,
+        Cheats_Caught_Volume=0,
+        Verifiers_Cost=0,
+        Verifiers_Reward=0,
+        Cheaters_Cost=0,
+        Cheater_Reward=0,
+    )
     out = [dict(s)]
     for _ in range(steps):
-        verify = beta * max(h * s["Cheats_Volume"], s["Cheats_Caught_Volume"]) > (
-            1 + theta) * alfa * s["Total_Volume"]
+        verify = (
+            beta * max(h * s["Cheats_Volume"], s["Cheats_Caught_Volume"])
+            > (1 + theta) * alfa * s["Total_Volume"]
+        )
         cheat = not s["Verifiers_On"]
         n = dict(s)
         n["Verifiers_On"], n["Cheaters_On"] = verify, cheat
         n["Total_Volume"] = eps * s["Total_Volume"]
         n["Cheats_Volume"] = zeta * s["Total_Volume"] if s["Cheaters_On"] else 0
-        n["Honest_Volume"] = (1 - zeta) * s["Total_Volume"] if s["Cheaters_On"] else s["Total_Volume"]
+        n["Honest_Volume"] = (
+            (1 - zeta) * s["Total_Volume"] if s["Cheaters_On"] else s["Total_Volume"]
+        )
         n["Cheats_Caught_Volume"] = s["Cheats_Volume"] if s["Verifiers_On"] else 0
         n["Verifiers_Cost"] = alfa * s["Total_Volume"] if s["Verifiers_On"] else 0
         n["Verifiers_Reward"] = beta * s["Cheats_Volume"] if s["Verifiers_On"] else 0
@@ -51,8 +64,9 @@ def test_trajectory_step_by_step(demo):
     assert len(df) == 101
     for key in ref[0]:
         expected = np.array([r[key] for r in ref], dtype=float)
-        np.testing.assert_allclose(df[key].to_numpy(float), expected, rtol=0, atol=1e-12,
-                                   err_msg=key)
+        np.testing.assert_allclose(
+            df[key].to_numpy(float), expected, rtol=0, atol=1e-12, err_msg=key
+        )
 
 
 def test_cycle_fraction_roi_and_profits(demo):
