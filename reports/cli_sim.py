@@ -121,9 +121,14 @@ def _text_summary(s: dict[str, Any]) -> str:
     ]
     lines.append("acting rate: " + ", ".join(f"{k} {v:.3f}" for k, v in s["act_rate"].items()))
     per = s["period"]
-    lines.append(
-        f"attractor: {'cycle of period ' + str(per) if per and per > 1 else 'fixed point' if per == 1 else 'no common cycle'}"
+    attractor = (
+        f"cycle of period {per}"
+        if per and per > 1
+        else "fixed point"
+        if per == 1
+        else "no common cycle"
     )
+    lines.append(f"attractor: {attractor}")
     if s["cheat_fraction_median"] is not None:
         lines.append(f"running cheating-volume fraction, median: {s['cheat_fraction_median']:.4f}")
     lines.append(

@@ -123,7 +123,10 @@ def plain_summary(a: Analysis, ra: RunAnalysis, c: Comparison) -> list[str]:
         )
     s = ra.summary
     per = s["period"]
-    dyn = f"Under the {s['policy']} policy ({s['runs']} run(s) of {s['steps']} steps, seed {s['seed']}), "
+    dyn = (
+        f"Under the {s['policy']} policy ({s['runs']} run(s) of {s['steps']} steps, "
+        f"seed {s['seed']}), "
+    )
     if per == 1:
         dyn += "play settles on a fixed profile"
     elif per:
