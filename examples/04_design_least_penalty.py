@@ -8,8 +8,8 @@
 # %%
 import numpy as np
 
+from simulation.backends import run_sweep
 from simulation.experiment import Experiment
-from simulation.sweep import sweep
 from theory.analysis import analyse
 from theory.models import get_model
 
@@ -25,5 +25,5 @@ print("least penalty for honesty:", t.text)
 # %%
 points = [{"delta": d} for d in np.round(np.linspace(0.25, 2.0, 8), 3)]
 exp = Experiment(model, points=points, policy="fictitious-play", runs=5, steps=100)
-table = next(sweep(exp, chunk_points=len(points)))
+table = next(run_sweep(exp, chunk_points=len(points)))
 print(table[["delta", "simulated_row", "simulated_col", "regime_simulated", "agree"]])

@@ -228,7 +228,9 @@ def add_commands(sub: Any, add_point_options: Callable[[argparse.ArgumentParser]
     )
     p.add_argument("--format", choices=("text", "json"), default="text")
 
-    from reports import cli_report
+    from reports import cli_report, cli_sweep
 
     cli_report.add_command(sub, add_point_options, add_run_options)
     HANDLERS["report"] = cli_report.cmd_report
+    cli_sweep.add_command(sub, add_point_options, add_run_options)
+    HANDLERS["sweep"] = cli_sweep.cmd_sweep

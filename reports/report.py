@@ -16,10 +16,10 @@ import numpy as np
 import pandas as pd
 
 from simulation.analysis import RunAnalysis, analyse_runs
+from simulation.backends import run_sweep
 from simulation.compare import Comparison
 from simulation.experiment import Experiment, cartesian
 from simulation.runner import compare, simulate
-from simulation.sweep import sweep
 from theory.analysis import Analysis, analyse
 from theory.model import Model
 from theory.regions import RegimeGrid, axis_range, regime_grid
@@ -73,7 +73,7 @@ def agreement_table(
         seed=exp.seed,
         policy_parameters=exp.policy_parameters,
     )
-    return pd.concat(list(sweep(grid_exp, progress=progress)), ignore_index=True)
+    return pd.concat(list(run_sweep(grid_exp, progress=progress)), ignore_index=True)
 
 
 def plain_summary(a: Analysis, ra: RunAnalysis, c: Comparison) -> list[str]:

@@ -63,21 +63,23 @@ def run_batched(
     n_total = exp.n_points * exp.runs
     cols = np.arange(n_total)[columns if columns is not None else slice(None)]
     points = cols // exp.runs
+    used, local = np.unique(points, return_inverse=True)  # only this slice's points
+    chosen = [exp.points[i] for i in used]
     values = {
-        q.name: np.array([float(pt[q.name]) for pt in exp.points])[points]  # type: ignore[index]
+        q.name: np.array([float(pt[q.name]) for pt in chosen])[local]  # type: ignore[index]
         for q in exp.model.parameters
     }
     p = Namespace(values, "parameter")
-    inc = stack([incentives(exp.model, pt) for pt in exp.points], points)
+    inc = stack([incentives(exp.model, pt) for pt in chosen], local)
     pp = exp.policy_namespace()
     state: dict[str, Any] = {}
-    for i, pt in enumerate(exp.points):
+    for i, pt in enumerate(chosen):
         init = exp.initial_state(pt)
         for k, v in init.items():
             if k not in state:
                 dtype = bool if isinstance(v, bool | np.bool_) else float
                 state[k] = np.empty(len(cols), dtype=dtype)
-            state[k][points == i] = v
+            state[k][local == i] = v
     record = list(keys) if keys is not None else list(state)
     steps: int = exp.steps  # type: ignore[assignment]
     data = {k: np.empty((steps + 1, len(cols)), dtype=state[k].dtype) for k in record}

@@ -1,15 +1,15 @@
 """Parameter sweeps summarised point by point: prediction, simulation, distance, agreement.
 
-The grid's points are simulated by the batched engine in chunks; of each chunk only the
-action flags are kept, and each point is reduced to one summary row at once, so the
-trajectories of the whole sweep are never held together. Randomness is keyed by the
-global run number (point index x runs + run), so a chunked, parallel or distributed sweep
-gives the same table as a single pass.
+The grid's points are simulated by the batched engine in chunks (:mod:`simulation.backends`
+decides where each chunk runs); of a chunk only the action flags are kept, and each point
+is reduced to one summary row at once, so the trajectories of the whole sweep are never
+held together. Randomness is keyed by the global run number (point index x runs + run), so
+a chunked, parallel or distributed sweep gives the same table as a single pass.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -59,19 +59,3 @@ def summarise(exp: Experiment, first: int, last: int, burn_in: int | None = None
 def chunks(n_points: int, size: int) -> Iterator[tuple[int, int]]:
     for start in range(0, n_points, size):
         yield start, min(start + size, n_points)
-
-
-def sweep(
-    exp: Experiment,
-    chunk_points: int | None = None,
-    burn_in: int | None = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> Iterator[pd.DataFrame]:
-    """Yield the summary table chunk by chunk (local, in this process)."""
-    size = chunk_points or max(1, 200_000 // max(1, exp.runs * int(exp.steps)))  # type: ignore[arg-type]
-    done = 0
-    for a, b in chunks(exp.n_points, size):
-        yield summarise(exp, a, b, burn_in)
-        done = b
-        if progress is not None:
-            progress(done, exp.n_points)
