@@ -171,6 +171,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
                 burn_in=args.burn_in,
                 progress=bar,
                 connect_timeout=args.connect_timeout,
+                engine=args.engine,
             ):
                 sink.write(table)
                 n += len(table)

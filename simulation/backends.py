@@ -43,9 +43,10 @@ class SweepJob:
     seed: int
     policy_parameters: dict[str, str]
     burn_in: int | None = None
+    engine: str = "batched"
 
     @classmethod
-    def of(cls, exp: Experiment, burn_in: int | None = None) -> SweepJob:
+    def of(cls, exp: Experiment, burn_in: int | None = None, engine: str = "batched") -> SweepJob:
         return cls(
             exp.model.name,
             tuple({k: str(v) for k, v in pt.items()} for pt in exp.points),
@@ -55,6 +56,7 @@ class SweepJob:
             exp.seed,
             {k: str(v) for k, v in exp.policy_parameters.items()},
             burn_in,
+            engine,
         )
 
     def experiment(self) -> Experiment:
@@ -73,7 +75,7 @@ class SweepJob:
 
 def run_chunk(job: SweepJob, first: int, last: int) -> pd.DataFrame:
     """Summarise points ``first .. last - 1`` (runs in a worker)."""
-    return summarise(job.experiment(), first, last, job.burn_in)
+    return summarise(job.experiment(), first, last, job.burn_in, job.engine)
 
 
 def _args(job: SweepJob, bounds: tuple[int, int]) -> pd.DataFrame:
@@ -89,13 +91,14 @@ def run_sweep(
     burn_in: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     connect_timeout: float = 10.0,
+    engine: str = "batched",
 ) -> Iterator[pd.DataFrame]:
     """Yield the sweep's summary table chunk by chunk, in grid order."""
     if backend not in BACKENDS:
         raise BackendError(f"unknown backend {backend!r}; allowed: {', '.join(BACKENDS)}")
     if scheduler is not None and backend != "dask":
         raise BackendError("--scheduler needs --backend dask")
-    job = SweepJob.of(exp, burn_in)
+    job = SweepJob.of(exp, burn_in, engine)
     size = chunk_points or max(1, 1_000_000 // max(1, exp.runs * job.steps))
     bounds = list(chunks(exp.n_points, size))
     done = 0

@@ -180,15 +180,19 @@ def run_cadcad(
     workers: int = 1,
     mode: str = "single",
     progress: Callable[[int, int], None] | None = None,
+    subsets: list[int] | None = None,
 ) -> pd.DataFrame:
     """Run ``exp`` with cadCAD's Executor; return cadCAD's records, one row per substep.
+
+    ``subsets`` restricts the run to these global run numbers (all by default).
 
     ``workers > 1`` splits the runs over that many processes, each running cadCAD in its
     single-process mode; ``mode="multi"`` uses cadCAD's own multi-process mode instead.
     ``progress(done, total)`` is called after each chunk of runs.
     """
     global _POOL_EXPERIMENT
-    subsets = list(range(exp.n_points * exp.runs))
+    if subsets is None:
+        subsets = list(range(exp.n_points * exp.runs))
     n_chunks = 1 if progress is None else min(len(subsets), 20)
     if workers > 1 and len(subsets) > 1:
         n_chunks = max(n_chunks, min(workers, len(subsets)))

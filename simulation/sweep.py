@@ -20,16 +20,31 @@ from simulation.compare import compare_flags
 from simulation.experiment import Experiment
 
 
-def summarise(exp: Experiment, first: int, last: int, burn_in: int | None = None) -> pd.DataFrame:
+def chunk_flags(exp: Experiment, first: int, last: int, engine: str = "batched") -> dict:
+    """The players' flags, arrays ``(steps + 1, runs of the chunk)``, for points
+    ``first .. last - 1``, from either engine."""
+    flags = [pl.flag for pl in exp.model.players]
+    if engine == "batched":
+        return run_batched(exp, keys=flags, columns=slice(first * exp.runs, last * exp.runs)).data
+    from simulation.cadcad_adapter import run_cadcad
+    from simulation.frames import from_cadcad
+
+    df = from_cadcad(exp, run_cadcad(exp, subsets=list(range(first * exp.runs, last * exp.runs))))
+    steps = int(exp.steps) + 1  # type: ignore[arg-type]
+    return {f: df[f].to_numpy(bool).reshape(-1, steps).T for f in flags}
+
+
+def summarise(
+    exp: Experiment, first: int, last: int, burn_in: int | None = None, engine: str = "batched"
+) -> pd.DataFrame:
     """Summary rows for points ``first .. last - 1`` of ``exp``."""
     flags = [pl.flag for pl in exp.model.players]
-    cols = slice(first * exp.runs, last * exp.runs)
-    t = run_batched(exp, keys=flags, columns=cols)
+    data = chunk_flags(exp, first, last, engine)
     rows = []
     for k, i in enumerate(range(first, last)):
         sl = slice(k * exp.runs, (k + 1) * exp.runs)
         c = compare_flags(
-            exp, dict(exp.points[i]), t.data[flags[0]][:, sl], t.data[flags[1]][:, sl], burn_in
+            exp, dict(exp.points[i]), data[flags[0]][:, sl], data[flags[1]][:, sl], burn_in
         )
         row: dict[str, Any] = {"point": i}
         row.update({name: float(v) for name, v in exp.points[i].items()})  # type: ignore[union-attr]

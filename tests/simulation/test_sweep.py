@@ -153,3 +153,10 @@ def test_bad_grids(capsys, grid, needle):
 def test_unknown_backend_combination():
     with pytest.raises(BackendError, match="--scheduler needs --backend dask"):
         list(run_sweep(grid_experiment(n=1), scheduler="tcp://x:1"))
+
+
+def test_cadcad_engine_sweep_equals_batched():
+    exp = grid_experiment(n=2, runs=2, steps=15)
+    pd.testing.assert_frame_equal(
+        table(exp, chunk_points=3), table(exp, chunk_points=3, engine="cadcad")
+    )
