@@ -51,9 +51,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         data = compute_report(
             exp.model,
             exp.points[0],
-            exp.policy,
+            exp.policy_name,
             exp.runs,
-            exp.steps,
+            exp.n_steps,
             exp.seed,
             exp.policy_parameters,
             engine=args.engine,

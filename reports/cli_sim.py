@@ -181,8 +181,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from simulation.runner import compare, simulate
 
     exp = build_experiment(args)
-    if args.burn_in is not None and args.burn_in >= exp.steps:
-        raise RoscaError(f"--burn-in must be below --steps ({exp.steps}), got {args.burn_in}")
+    if args.burn_in is not None and args.burn_in >= exp.n_steps:
+        raise RoscaError(f"--burn-in must be below --steps ({exp.n_steps}), got {args.burn_in}")
     with progress_bar("simulating") as bar:
         df = simulate(exp, engine=args.engine, workers=args.workers, progress=bar)
     (c,) = compare(exp, df, args.burn_in)

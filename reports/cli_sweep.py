@@ -138,7 +138,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     axes = dict(parse_grid(model, g) for g in args.grid)
     points = []
     for pt in cartesian(axes):
-        values = dict(base)
+        values: dict[str, object] = dict(base)
         values.update(pt)
         points.append(values)
     if args.chunk is not None and args.chunk < 1:
@@ -153,8 +153,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         seed=args.seed,
         policy_parameters=extra,
     )
-    if args.burn_in is not None and not 0 <= args.burn_in < exp.steps:
-        raise ParameterError(f"--burn-in must be in [0, {exp.steps - 1}], got {args.burn_in}")
+    if args.burn_in is not None and not 0 <= args.burn_in < exp.n_steps:
+        raise ParameterError(f"--burn-in must be in [0, {exp.n_steps - 1}], got {args.burn_in}")
     sink = _Sink(args.out)
     ok = False
     n = agree = regime_agree = 0
@@ -185,12 +185,12 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         sink.close(ok)
     summary = {
         "model": model.name,
-        "policy": exp.policy,
+        "policy": exp.policy_name,
         "points": n,
         "runs": exp.runs,
-        "steps": exp.steps,
+        "steps": exp.n_steps,
         "seed": exp.seed,
-        "run_steps": n * exp.runs * int(exp.steps),
+        "run_steps": n * exp.runs * exp.n_steps,
         "grid": {k: [float(v[0]), float(v[-1]), len(v)] for k, v in axes.items()},
         "agree_rate": agree / n,
         "regime_agree_rate": regime_agree / n,
@@ -202,8 +202,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(summary, indent=2) + "\n")
     else:
         sys.stdout.write(
-            f"{model.name}, policy {exp.policy}: {n} grid points x {exp.runs} runs x "
-            f"{exp.steps} steps ({summary['run_steps']:.3g} run-steps), seed {exp.seed}\n"
+            f"{model.name}, policy {exp.policy_name}: {n} grid points x {exp.runs} runs x "
+            f"{exp.n_steps} steps ({summary['run_steps']:.3g} run-steps), seed {exp.seed}\n"
             f"agreement with the theory: {agree}/{n} points ({summary['agree_rate']:.1%}); "
             f"regime agrees at {summary['regime_agree_rate']:.1%}; mean distance "
             f"{summary['mean_distance']:.4f}\n"

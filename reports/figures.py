@@ -250,9 +250,10 @@ def plot_frequencies(comparison: Any, players: list[str], ax: Axes | None = None
 
 def save(ax: Axes, folder: Any, name: str) -> list[str]:
     """Write the Axes' figure as PNG and SVG; return the file names."""
-    fig = ax.figure
+    fig = ax.get_figure(root=True)
+    assert fig is not None
     files = [f"{name}.png", f"{name}.svg"]
     fig.savefig(folder / files[0], dpi=110)
     fig.savefig(folder / files[1])
-    plt.close(fig)  # type: ignore[arg-type]
+    plt.close(fig)
     return files

@@ -62,14 +62,14 @@ def agreement_table(
     points = []
     for pt in cartesian({x_name: list(xs), y_name: list(ys)}):
         values = dict(base)
-        values.update({k: Fraction(repr(float(v))) for k, v in pt.items()})
+        values.update({k: Fraction(repr(float(v))) for k, v in pt.items()})  # type: ignore[arg-type]
         points.append(values)
     grid_exp = Experiment(
         exp.model,
         points=points,
-        policy=exp.policy,
+        policy=exp.policy_name,
         runs=exp.runs,
-        steps=exp.steps,
+        steps=exp.n_steps,
         seed=exp.seed,
         policy_parameters=exp.policy_parameters,
     )
@@ -172,7 +172,7 @@ def compute_report(
     small = Experiment(
         model,
         points=[a.values],
-        policy=exp.policy,
+        policy=exp.policy_name,
         runs=min(runs, 10),
         steps=steps,
         seed=seed,

@@ -166,16 +166,16 @@ def to_text(a: Analysis) -> str:
                 f"{[list(map(_frac, y)) for y in ys]}"
             )
     lines += ["", "all equilibrium candidates and their existence conditions:"]
-    for e in a.symbolic.equilibria:
-        here = "holds here" if e.exists_at(point) else "not here"
+    for se in a.symbolic.equilibria:
+        here = "holds here" if se.exists_at(point) else "not here"
         cf = (
             ""
-            if e.kind == "pure"
-            else (f" row={[sp.sstr(v) for v in e.row]} col={[sp.sstr(v) for v in e.col]}")
+            if se.kind == "pure"
+            else (f" row={[sp.sstr(v) for v in se.row]} col={[sp.sstr(v) for v in se.col]}")
         )
         lines.append(
-            f"  - {e.label(g.actions)}{cf}: "
-            f"{' and '.join(sp.sstr(c) for c in e.conditions) or 'always'} ({here})"
+            f"  - {se.label(g.actions)}{cf}: "
+            f"{' and '.join(sp.sstr(c) for c in se.conditions) or 'always'} ({here})"
         )
     if a.dominant:
         lines += ["", "dominance at the point:"] + [f"  - {d}" for d in a.dominant]
@@ -257,7 +257,7 @@ def to_nfg(a: Analysis) -> str:
         "",
         "{",
     ]
-    order = []
+    order: list[int] = []
     for j in range(len(cols)):  # the first player's strategy varies fastest
         for i in range(len(rows)):
             lines.append(f'{{ "{rows[i]} / {cols[j]}" {_frac(A[i, j])}, {_frac(B[i, j])} }}')

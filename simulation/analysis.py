@@ -73,14 +73,29 @@ def period(row: np.ndarray, col: np.ndarray, tail: float = 0.5) -> int | None:
     >>> period(np.array([True] * 20), np.array([False] * 20))
     1
     """
+    (p,) = periods(row[:, None], col[:, None], tail)
+    return int(p) if p else None
+
+
+def periods(row: np.ndarray, col: np.ndarray, tail: float = 0.5) -> np.ndarray:
+    """:func:`period` of every column of ``(steps, runs)`` arrays at once (0: no cycle).
+
+    Examples
+    --------
+    >>> a = np.array([[1, 1, 0, 0] * 10, [1, 0] * 20], dtype=bool).T
+    >>> periods(a, a).tolist()
+    [4, 2]
+    """
     joint = row.astype(np.int8) * 2 + col.astype(np.int8)
-    n = len(joint)
-    start = int(n * (1 - tail))
-    window = joint[start:]
-    for p in range(1, len(window) // 2 + 1):
-        if np.array_equal(window[p:], window[:-p]):
-            return p
-    return None
+    n = joint.shape[0]
+    window = joint[int(n * (1 - tail)) :]
+    found = np.zeros(joint.shape[1], dtype=np.int64)
+    for p in range(1, window.shape[0] // 2 + 1):
+        repeats = np.all(window[p:] == window[:-p], axis=0) & (found == 0)
+        found[repeats] = p
+        if found.all():
+            break
+    return found
 
 
 @dataclass(frozen=True)
@@ -139,10 +154,10 @@ def analyse_runs(exp: Experiment, df: pd.DataFrame) -> RunAnalysis:
     common = periods[0] if periods and all(p == periods[0] for p in periods) else None
     summary = {
         "model": model.name,
-        "policy": exp.policy,
+        "policy": exp.policy_name,
         "seed": exp.seed,
         "runs": exp.runs,
-        "steps": exp.steps,
+        "steps": exp.n_steps,
         "points": len(exp.points),
         "period": common,
         "act_rate": {pl.name: float(rows[pl.flag].astype(float).mean()) for pl in players},

@@ -50,9 +50,9 @@ class SweepJob:
         return cls(
             exp.model.name,
             tuple({k: str(v) for k, v in pt.items()} for pt in exp.points),
-            str(exp.policy),
+            str(exp.policy_name),
             exp.runs,
-            int(exp.steps),  # type: ignore[arg-type]
+            exp.n_steps,
             exp.seed,
             {k: str(v) for k, v in exp.policy_parameters.items()},
             burn_in,

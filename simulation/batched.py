@@ -66,8 +66,7 @@ def run_batched(
     used, local = np.unique(points, return_inverse=True)  # only this slice's points
     chosen = [exp.points[i] for i in used]
     values = {
-        q.name: np.array([float(pt[q.name]) for pt in chosen])[local]  # type: ignore[index]
-        for q in exp.model.parameters
+        q.name: np.array([float(pt[q.name]) for pt in chosen])[local] for q in exp.model.parameters
     }
     p = Namespace(values, "parameter")
     inc = stack([incentives(exp.model, pt) for pt in chosen], local)
@@ -81,7 +80,7 @@ def run_batched(
                 state[k] = np.empty(len(cols), dtype=dtype)
             state[k][local == i] = v
     record = list(keys) if keys is not None else list(state)
-    steps: int = exp.steps  # type: ignore[assignment]
+    steps: int = exp.n_steps
     data = {k: np.empty((steps + 1, len(cols)), dtype=state[k].dtype) for k in record}
     for k in record:
         data[k][0] = state[k]

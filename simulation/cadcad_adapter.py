@@ -117,7 +117,7 @@ def _configs(exp: Experiment, subsets: list[int]) -> list[Any]:
         "_seed": [exp.seed] * len(subsets),
     }
     for q in exp.model.parameters:
-        M[q.name] = [float(exp.points[i][q.name]) for i in points]  # type: ignore[index]
+        M[q.name] = [float(exp.points[i][q.name]) for i in points]
     if len(subsets) == 1:
         M = {k: v * 2 for k, v in M.items()}  # cadCAD turns a 1-list sweep into a scalar
     genesis = exp.initial_state(exp.points[points[0]])
@@ -127,7 +127,7 @@ def _configs(exp: Experiment, subsets: list[int]) -> list[Any]:
     cad.append_model(
         initial_state=genesis,
         partial_state_update_blocks=blocks,
-        sim_configs=config_sim({"N": 1, "T": range(exp.steps), "M": M}),  # type: ignore[arg-type]
+        sim_configs=config_sim({"N": 1, "T": range(exp.n_steps), "M": M}),
     )
     configs = cad.configs
     return configs[:1] if len(subsets) == 1 else configs

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from simulation.analysis import period
+from simulation.analysis import periods
 from simulation.experiment import Experiment
 from simulation.policies import incentives
 from theory.dynamics import best_response_cycle, cycle_frequencies, hurdle_game, logit_qre
@@ -58,18 +58,18 @@ def predict(exp: Experiment, values: dict[str, Fraction]) -> Prediction:
     pure = tuple(
         (bool(x[0] == 1), bool(y[0] == 1)) for x, y in ext if x[0] in (0, 1) and y[0] in (0, 1)
     )
-    if exp.policy == "last-observation":
+    if exp.policy_name == "last-observation":
         genesis = exp.initial_state(values)
         start = tuple(bool(genesis[pl.flag]) for pl in exp.model.players)
         cycle, per = best_response_cycle(A, B, start)  # type: ignore[arg-type]
         fr = cycle_frequencies(cycle)
         return Prediction("best-response cycle", ((float(fr[0]), float(fr[1])),), pure, per)
-    if exp.policy == "logit":
+    if exp.policy_name == "logit":
         lam = float(exp.policy_parameters["noise"]) * incentives(exp.model, values).scale
         qre = tuple(logit_qre(A, B, lam))
         return Prediction(f"logit QRE (noise {lam:.4g})", qre, (), None)
     kind = "Nash equilibrium of the hurdle game"
-    if exp.policy in exp.model.native_policies:
+    if exp.policy_name in exp.model.native_policies:
         kind += " (reference for the model's own policy)"
     return Prediction(kind, nash, pure, 1 if len(nash) == 1 and pure else None)
 
@@ -160,8 +160,8 @@ def compare_flags(
     pred = predict(exp, values)
     best = min(pred.candidates, key=lambda pc: max(abs(pc[0] - sim[0]), abs(pc[1] - sim[1])))
     distance = max(abs(best[0] - sim[0]), abs(best[1] - sim[1]))
-    pers = [period(row[1:, k], col[1:, k]) for k in range(row.shape[1])]
-    per = pers[0] if all(p == pers[0] for p in pers) else None
+    pers = periods(row[1:], col[1:])
+    per = int(pers[0]) if pers[0] and np.all(pers == pers[0]) else None
     names = [pl.name for pl in exp.model.players]
     acts = [pl.actions for pl in exp.model.players]
 
@@ -179,7 +179,7 @@ def compare_flags(
         if per
         else "keeps moving (no cycle)"
     )
-    if exp.policy == "last-observation":
+    if exp.policy_name == "last-observation":
         regime_pred = (
             f"settles on {label(pred.pure[0])}"
             if pred.period == 1 and pred.pure
@@ -207,7 +207,7 @@ def compare_flags(
     )
     return Comparison(
         exp.model.name,
-        str(exp.policy),
+        str(exp.policy_name),
         {k: float(v) for k, v in values.items()},
         pred,
         best,

@@ -51,12 +51,12 @@ class Experiment:
     """
 
     model: Model
-    points: Sequence[Mapping[str, object]] = field(default_factory=lambda: ({},))
+    points: Sequence[Mapping[str, Any]] = field(default_factory=lambda: ({},))
     policy: str | None = None
     runs: int = 1
     steps: int | None = None
     seed: int = 0
-    policy_parameters: Mapping[str, object] = field(default_factory=dict)
+    policy_parameters: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(
@@ -90,8 +90,18 @@ class Experiment:
         object.__setattr__(self, "policy_parameters", pp)
 
     @property
+    def policy_name(self) -> str:
+        """The policy, resolved (the model's default when none was given)."""
+        return str(self.policy)
+
+    @property
+    def n_steps(self) -> int:
+        """The number of timesteps, resolved (the model's default when none was given)."""
+        return int(self.steps)  # type: ignore[arg-type]
+
+    @property
     def behaviour(self) -> Policy:
-        return Policy(self.model, self.policy)  # type: ignore[arg-type]
+        return Policy(self.model, self.policy_name)
 
     @property
     def n_points(self) -> int:

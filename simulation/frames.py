@@ -20,9 +20,9 @@ META = ["simulation", "subset", "run", "substep", "timestep"]
 def _finish(exp: Experiment, df: pd.DataFrame, global_run: np.ndarray) -> pd.DataFrame:
     points = global_run // exp.runs
     for q in exp.model.parameters:
-        values = np.array([float(pt[q.name]) for pt in exp.points])  # type: ignore[index]
+        values = np.array([float(pt[q.name]) for pt in exp.points])
         df[q.name] = values[points]
-    df["policy"] = exp.policy
+    df["policy"] = exp.policy_name
     df["seed"] = exp.seed
     return df
 

@@ -101,9 +101,15 @@ def stack(items: list[Incentives], index: np.ndarray) -> Incentives:
     def g(f: Callable[[Incentives], float]) -> np.ndarray:
         return np.array([f(i) for i in items], dtype=float)[index]
 
-    dr = tuple(tuple(g(lambda i, k=k, j=j: i.d_reward[k][j]) for j in range(2)) for k in range(2))
-    dc = tuple(tuple(g(lambda i, k=k, j=j: i.d_cost[k][j]) for j in range(2)) for k in range(2))
-    return Incentives(dr, dc, g(lambda i: i.scale))  # type: ignore[arg-type]
+    def entry(table: Callable[[Incentives], Any], k: int, j: int) -> np.ndarray:
+        return g(lambda i: float(table(i)[k][j]))
+
+    def pairs(table: Callable[[Incentives], Any]) -> Any:
+        return tuple(tuple(entry(table, k, j) for j in range(2)) for k in range(2))
+
+    return Incentives(
+        pairs(lambda i: i.d_reward), pairs(lambda i: i.d_cost), g(lambda i: float(i.scale))
+    )
 
 
 def _exp(x: Any) -> Any:

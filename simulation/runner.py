@@ -32,7 +32,7 @@ def simulate(
     if engine not in ENGINES:
         raise ParameterError(f"unknown engine {engine!r}; allowed: {', '.join(ENGINES)}")
     if engine == "batched":
-        steps = int(exp.steps)  # type: ignore[arg-type]
+        steps = exp.n_steps
         cb = (lambda t: progress(t, steps)) if progress else None
         return from_batched(run_batched(exp, progress=cb))
     return from_cadcad(exp, run_cadcad(exp, workers=workers, progress=progress))
@@ -42,7 +42,7 @@ def compare(exp: Experiment, df: pd.DataFrame, burn_in: int | None = None) -> li
     """Theory against simulation at every parameter point of ``exp``."""
     out = []
     players = exp.model.players
-    steps = int(exp.steps) + 1  # type: ignore[arg-type]
+    steps = exp.n_steps + 1
     for i, values in enumerate(exp.points):
         part = df[df["subset"] == i].sort_values(["run", "timestep"])
         row = part[players[0].flag].to_numpy(bool).reshape(exp.runs, steps).T

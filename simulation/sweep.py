@@ -30,7 +30,7 @@ def chunk_flags(exp: Experiment, first: int, last: int, engine: str = "batched")
     from simulation.frames import from_cadcad
 
     df = from_cadcad(exp, run_cadcad(exp, subsets=list(range(first * exp.runs, last * exp.runs))))
-    steps = int(exp.steps) + 1  # type: ignore[arg-type]
+    steps = exp.n_steps + 1
     return {f: df[f].to_numpy(bool).reshape(-1, steps).T for f in flags}
 
 
@@ -47,7 +47,7 @@ def summarise(
             exp, dict(exp.points[i]), data[flags[0]][:, sl], data[flags[1]][:, sl], burn_in
         )
         row: dict[str, Any] = {"point": i}
-        row.update({name: float(v) for name, v in exp.points[i].items()})  # type: ignore[union-attr]
+        row.update({name: float(v) for name, v in exp.points[i].items()})
         row.update(
             {
                 "predicted_row": c.predicted[0],

@@ -172,10 +172,12 @@ def analyse(
         if extra:
             agree = False
             notes.append(f"exact equilibria the symbolic enumeration lacks: {extra}")
-    for e in numeric.equilibria:
-        if not exact.degenerate and not any(_close(x, e.row) and _close(y, e.col) for x, y in ext):
+    for ne in numeric.equilibria:
+        if not exact.degenerate and not any(
+            _close(x, ne.row) and _close(y, ne.col) for x, y in ext
+        ):
             agree = False
-            notes.append(f"nashpy equilibrium {e.row}, {e.col} is not an exact extreme point")
+            notes.append(f"nashpy equilibrium {ne.row}, {ne.col} is not an exact extreme point")
     missed = [
         k
         for k in ext

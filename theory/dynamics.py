@@ -44,7 +44,7 @@ def hurdle_game(game: StageGame, values: Mapping[str, object]) -> tuple[sp.Matri
     sub = game.substitution(values)
     theta = game.model.symbols.get("theta")
     factor = 1 + (sub[theta] if theta is not None else 0)
-    return tuple(  # type: ignore[return-value]
+    return tuple(
         (game.reward[k] - factor * game.cost[k]).subs(sub).applyfunc(sp.Rational) for k in range(2)
     )
 

@@ -84,11 +84,11 @@ class StageGame:
         f = _compiled(self)
         r = tuple(np.asarray(g(*args), dtype=float) for g in f[2:4])
         c = tuple(np.asarray(g(*args), dtype=float) for g in f[4:6])
-        return (r[0], r[1]), (c[0], c[1])  # type: ignore[return-value]
+        return (r[0], r[1]), (c[0], c[1])
 
 
 @cache
-def _compiled(game: StageGame) -> tuple:  # type: ignore[type-arg]
+def _compiled(game: StageGame) -> tuple:
     """One ``lambdify`` per matrix, at the numeric boundary, cached per game."""
     mats = (*game.payoff, *game.reward, *game.cost)
     return tuple(sp.lambdify(game.symbols, m, modules="numpy") for m in mats)

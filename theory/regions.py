@@ -48,7 +48,7 @@ def _name(eqs: list[SymbolicEquilibrium], actions: tuple[tuple[str, ...], ...]) 
     return " + ".join(parts) if parts else "none"
 
 
-def _compile(expr: sp.Basic, xs: sp.Symbol, ys: sp.Symbol):  # type: ignore[no-untyped-def]
+def _compile(expr: sp.Basic, xs: sp.Symbol, ys: sp.Symbol):
     return sp.lambdify((xs, ys), expr, modules="numpy")
 
 

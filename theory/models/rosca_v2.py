@@ -38,27 +38,27 @@ from __future__ import annotations
 from theory.model import Mechanism, Model, Parameter, Player, StateVariable, where
 
 
-def contributer_reward(p, s):  # type: ignore[no-untyped-def]
+def contributer_reward(p, s):
     """Contributor's reward per round contributed: ``beta * rating``."""
     return p.beta * s.Contributers_Rating
 
 
-def contributer_cost(p, s):  # type: ignore[no-untyped-def]
+def contributer_cost(p, s):
     """Contributor's cost per round the cheater acts: the amount defaulted."""
     return s.Cheats_Volume
 
 
-def cheater_reward(p, s):  # type: ignore[no-untyped-def]
+def cheater_reward(p, s):
     """Cheater's reward per cheat: ``gamma * Cheats_Volume``."""
     return p.gamma * s.Cheats_Volume
 
 
-def cheater_cost(p, s):  # type: ignore[no-untyped-def]
+def cheater_cost(p, s):
     """Cheater's cost per cheat caught: ``delta * Cheats_Volume``."""
     return p.delta * s.Cheats_Volume
 
 
-def seed_policy(p, s, draw):  # type: ignore[no-untyped-def]
+def seed_policy(p, s, draw):
     """The draft's behaviour: contribute iff ``Total > (1 + theta) * Cheats_Volume``;
     cheat with probability ``cheat_probability``."""
     contribute = s.Total_Collected > (1 + p.theta) * s.Cheats_Volume

@@ -22,23 +22,23 @@ from __future__ import annotations
 from theory.model import Mechanism, Model, Parameter, Player, StateVariable, maximum, where
 
 
-def verifier_cost(p, s):  # type: ignore[no-untyped-def]
+def verifier_cost(p, s):
     return p.alfa * s.Total_Volume
 
 
-def verifier_reward(p, s):  # type: ignore[no-untyped-def]
+def verifier_reward(p, s):
     return p.beta * s.Cheats_Volume
 
 
-def cheater_reward(p, s):  # type: ignore[no-untyped-def]
+def cheater_reward(p, s):
     return p.gamma * s.Cheats_Volume
 
 
-def cheater_cost(p, s):  # type: ignore[no-untyped-def]
+def cheater_cost(p, s):
     return p.delta * s.Cheats_Caught_Volume
 
 
-def demo_policy(p, s, draw):  # type: ignore[no-untyped-def]
+def demo_policy(p, s, draw):
     """The demo's ROI rules: the verifier's hearsay-or-catch estimate against its cost;
     the cheater cheats iff the verifiers were off."""
     estimate = p.beta * maximum(p.h * s.Cheats_Volume, s.Cheats_Caught_Volume)
