@@ -55,9 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json", "latex", "nfg"), default="text")
     p.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
 
-    from reports import cli_sim
+    from reports import cli_circle, cli_sim
 
     cli_sim.add_commands(sub, _add_point_options)
+    cli_circle.add_command(sub, _add_point_options)
     return parser
 
 
@@ -71,10 +72,41 @@ def _emit(text: str, out: str | None) -> None:
 def cmd_models(args: argparse.Namespace) -> int:
     import json
 
-    from theory.models import MODELS
+    from theory.models import CIRCLES, MODELS
 
+    circles = [
+        {
+            "name": m.name,
+            "title": m.title,
+            "summary": m.summary,
+            "kind": "circle",
+            "policies": list(m.policies),
+            "default_policy": m.default_policy,
+            "parameters": [
+                {
+                    "name": q.name,
+                    "default": q.default,
+                    "bounds": q.bounds_text(),
+                    "unit": q.unit,
+                    "meaning": q.meaning,
+                    "role": q.role,
+                }
+                for q in m.parameters
+            ],
+            "options": [
+                {
+                    "name": o.name,
+                    "default": o.default,
+                    "allowed": o.allowed_text(),
+                    "meaning": o.meaning,
+                }
+                for o in m.options
+            ],
+        }
+        for m in CIRCLES.values()
+    ]
     if args.format == "json":
-        data = [
+        data: list[dict[str, object]] = [
             {
                 "name": m.name,
                 "title": m.title,
@@ -95,7 +127,7 @@ def cmd_models(args: argparse.Namespace) -> int:
             }
             for m in MODELS.values()
         ]
-        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+        sys.stdout.write(json.dumps(data + circles, indent=2) + "\n")
         return 0
     for m in MODELS.values():
         print(f"{m.name}: {m.title}")
@@ -107,6 +139,18 @@ def cmd_models(args: argparse.Namespace) -> int:
             print(
                 f"    {q.name.ljust(w)}  default {q.default:<8} {q.bounds_text():<12} "
                 f"{q.unit:<10} {q.meaning}"
+            )
+        print()
+    for c in circles:
+        print(f"{c['name']}: {c['title']}  [n-member circle: rosca design / simulate / compare]")
+        print(f"  {c['summary']}")
+        print(f"  policies: {', '.join(c['policies'])} (default {c['default_policy']})")
+        for q in c["parameters"]:
+            print(f"    {q['name']:<20} default {q['default']:<8} {q['bounds']:<24} {q['meaning']}")
+        for o in c["options"]:
+            print(
+                f"    {o['name']:<20} default {o['default'] or '-':<8} {o['allowed']:<24} "
+                f"{o['meaning']}"
             )
         print()
     return 0
@@ -136,9 +180,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    from reports import cli_sim
+    from reports import cli_circle, cli_sim
 
-    handlers = {"models": cmd_models, "solve": cmd_solve, **cli_sim.HANDLERS}
+    handlers = {
+        "models": cmd_models,
+        "solve": cmd_solve,
+        "design": cli_circle.cmd_design,
+        **cli_sim.HANDLERS,
+    }
     try:
         return handlers[args.command](args)
     except RoscaError as exc:

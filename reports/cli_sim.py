@@ -155,10 +155,20 @@ def _text_summary(s: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _is_circle(name: str) -> bool:
+    from theory.models import CIRCLES
+
+    return name in CIRCLES
+
+
 def cmd_simulate(args: argparse.Namespace) -> int:
     from simulation.analysis import analyse_runs
     from simulation.runner import simulate
 
+    if _is_circle(args.model):
+        from reports.cli_circle import cmd_simulate as circle_simulate
+
+        return circle_simulate(args)
     exp = build_experiment(args)
     if args.out:
         check_parent(args.out)
@@ -180,6 +190,10 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 def cmd_compare(args: argparse.Namespace) -> int:
     from simulation.runner import compare, simulate
 
+    if _is_circle(args.model):
+        from reports.cli_circle import cmd_compare as circle_compare
+
+        return circle_compare(args)
     exp = build_experiment(args)
     if args.burn_in is not None and args.burn_in >= exp.n_steps:
         raise RoscaError(f"--burn-in must be below --steps ({exp.n_steps}), got {args.burn_in}")

@@ -153,6 +153,7 @@ class Parameter:
     lower_open: bool = False
     upper_open: bool = False
     role: str = "game"  # "game" (enters payoffs) or "policy" (used only by behaviours)
+    integer: bool = False
 
     @property
     def default_value(self) -> Fraction:
@@ -163,9 +164,11 @@ class Parameter:
         hi = "inf" if self.upper is None else self.upper
         left = "(" if self.lower_open or self.lower is None else "["
         right = ")" if self.upper_open or self.upper is None else "]"
-        return f"{left}{lo}, {hi}{right}"
+        return ("integer in " if self.integer else "") + f"{left}{lo}, {hi}{right}"
 
     def admits(self, value: Fraction) -> bool:
+        if self.integer and value.denominator != 1:
+            return False
         if self.lower is not None:
             lo = Fraction(self.lower)
             if value < lo or (self.lower_open and value == lo):

@@ -1,0 +1,330 @@
+"""The ROSCA circle simulated: every run and every member stepped at once (numpy).
+
+Each round, every active member who has not defaulted decides whether to pay; the
+scheduled recipient gets the round's pot (the contributions paid plus any collateral
+slashed that round); nothing carries over. Random numbers are the counter-based uniforms
+of :mod:`simulation.rng`, keyed by (seed, run, round, member), so runs are reproducible and
+independent. Behaviours and levers are described in :mod:`theory.models.rosca_circle`; the
+closed forms the results are held against are in :mod:`theory.circle`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from simulation.rng import uniforms
+from theory.circle import design, expected_collected, full_pot_probability
+from theory.errors import ParameterError
+from theory.models.rosca_circle import CircleModel
+
+
+def _temptation(n: np.ndarray, c: float, d: float, k: np.ndarray) -> np.ndarray:
+    """``T_k`` on arrays (the float twin of :data:`theory.circle.TEMPTATION`)."""
+    m = np.maximum(n - k, 0).astype(float)
+    if d == 1.0:
+        return c * m
+    return c * d * (1.0 - d**m) / (1.0 - d)
+
+
+def _future(n: np.ndarray, c: float, d: float, k: np.ndarray, cycles_left: int) -> np.ndarray:
+    if d == 1.0 or cycles_left <= 0:
+        return np.zeros(np.broadcast(n, k).shape)
+    value = np.maximum(0.0, n * c * d ** (k - 1.0) - c * (1.0 - d**n) / (1.0 - d))
+    return sum(d ** (n - k + 1.0 + (m - 1.0) * n) * value for m in range(1, cycles_left + 1))
+
+
+@dataclass(frozen=True, eq=False)
+class CircleExperiment:
+    """What to simulate on the circle."""
+
+    model: CircleModel
+    values: dict[str, Fraction]
+    options: dict[str, Any] = field(default_factory=dict)
+    policy: str | None = None
+    runs: int = 1
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        policy = self.policy or self.model.default_policy
+        if policy not in self.model.policies:
+            raise ParameterError(
+                f"model {self.model.name}: unknown policy '{policy}'; "
+                f"allowed: {', '.join(self.model.policies)}"
+            )
+        object.__setattr__(self, "policy", policy)
+        if isinstance(self.runs, bool) or not isinstance(self.runs, int) or self.runs < 1:
+            raise ParameterError(f"runs must be a positive integer, got {self.runs!r}")
+        opts = {o.name: o.default for o in self.model.options}
+        opts["collateral_schedule"] = ()
+        opts.update(self.options)
+        object.__setattr__(self, "options", opts)
+        self.model.check(self.values, opts)
+
+    @property
+    def policy_name(self) -> str:
+        return str(self.policy)
+
+    @property
+    def n_steps(self) -> int:
+        return self.model.default_steps(self.values)
+
+
+@dataclass(frozen=True, eq=False)
+class CircleRun:
+    """Recorded arrays: per round ``(rounds, runs)``, per member ``(rounds, runs, n)``."""
+
+    experiment: CircleExperiment
+    cycle: np.ndarray
+    round: np.ndarray  # 1-based round within the cycle
+    real: np.ndarray  # (rounds, runs): the round had a recipient
+    recipient: np.ndarray
+    pot: np.ndarray
+    contributions: np.ndarray
+    expected: np.ndarray  # n_active * c
+    paid: np.ndarray
+    missed: np.ndarray
+    position: np.ndarray
+    collateral: np.ndarray
+    net: np.ndarray  # (runs, n) received - paid - slashed - sanctions, all cycles
+
+
+def run_circle(exp: CircleExperiment) -> CircleRun:
+    """Simulate every run of the circle at once."""
+    v = {k: float(x) for k, x in exp.values.items()}
+    n, c, d, S = int(v["members"]), v["contribution"], v["discount"], v["sanction"]
+    cycles, theta, p = int(v["cycles"]), v["theta"], v["default_probability"]
+    gate = int(v["rating_gate"]) == 1
+    R = exp.runs
+    runs = np.arange(R)[:, None]
+    members = np.arange(n)[None, :]
+    mode = exp.options["collateral_mode"]
+    schedule = np.array([float(x) for x in exp.options.get("collateral_schedule") or ()] or [0.0])
+    scale = v["collateral_scale"]
+    rating = np.ones((R, n))
+    excluded = np.zeros((R, n), dtype=bool)
+    paid_total = np.zeros((R, n))
+    received_total = np.zeros((R, n))
+    lost_total = np.zeros((R, n))
+    misses_seen = np.zeros(R)
+    dues_seen = np.zeros(R)
+    rec: dict[str, list[np.ndarray]] = {
+        k: []
+        for k in (
+            "cycle",
+            "round",
+            "real",
+            "recipient",
+            "pot",
+            "contributions",
+            "expected",
+            "paid",
+            "missed",
+            "position",
+            "collateral",
+        )
+    }
+    g = 0
+    for cyc in range(cycles):
+        active = ~excluded
+        n_a = active.sum(axis=1)
+        if exp.options["order"] == "random":
+            key = uniforms(exp.seed, runs, -(cyc + 1), 10_000 + members)
+        elif exp.options["order"] == "rating":
+            key = -rating + members * 1e-9
+        else:
+            key = np.broadcast_to(members.astype(float), (R, n)).copy()
+        key = np.where(active, key, np.inf)
+        order = np.argsort(key, axis=1, kind="stable")
+        position = np.empty((R, n), dtype=int)
+        np.put_along_axis(position, order, np.arange(1, n + 1)[None, :].repeat(R, 0), axis=1)
+        position = np.where(active, position, n + 1)
+        left = cycles - cyc - 1 if gate else 0
+        V = _future(n_a[:, None], c, d, position, left)
+        required = np.maximum(0.0, _temptation(n_a[:, None], c, d, position) - S - V)
+        if mode == "uniform":
+            held = np.full((R, n), v["collateral"])
+        elif mode == "schedule":
+            held = schedule[np.clip(position - 1, 0, len(schedule) - 1)]
+        else:
+            held = scale * required
+        held = np.where(active, held, 0.0)
+        defaulted = np.zeros((R, n), dtype=bool)
+        for slot in range(n):
+            t = slot + 1
+            real = t <= n_a
+            recipient = order[:, slot]
+            due = active & ~defaulted & real[:, None]
+            if mode == "released":
+                later = scale * np.maximum(0.0, _temptation(n_a[:, None], c, d, t - 1) - S - V)
+                held = np.where(active & (position < t) & ~defaulted, np.minimum(held, later), held)
+            if exp.policy == "v1":
+                u = uniforms(exp.seed, runs, g, members)
+                pay = due & (u >= p)
+            else:
+                cost = _temptation(n_a[:, None], c, d, np.full((R, 1), t - 1))
+                q = (misses_seen / np.maximum(dues_seen, 1.0))[:, None]
+                pot_gain = np.where(
+                    position >= t, n_a[:, None] * c * (1.0 - q) * d ** (position - t + 1.0), 0.0
+                )
+                pay = due & (pot_gain + held + S + V >= (1.0 + theta) * cost - 1e-9)
+            missed = due & ~pay
+            slashed = np.where(missed, held, 0.0)
+            held = np.where(missed, 0.0, held)
+            lost_total += slashed + S * missed
+            rating = np.where(missed, 0.0, rating + pay)
+            if exp.policy != "v1":
+                defaulted |= missed
+            contributions = c * pay.sum(axis=1)
+            pot = contributions + slashed.sum(axis=1)
+            gets = real & ~defaulted[np.arange(R), recipient]
+            received_total[np.arange(R), recipient] += np.where(gets, pot, 0.0)
+            # a recipient who defaulted before its turn forfeits: the payers are refunded
+            refund = np.where(~gets & real, c, 0.0)[:, None] * pay
+            received_total += refund
+            paid_total += c * pay
+            misses_seen += missed.sum(axis=1)
+            dues_seen += due.sum(axis=1)
+            for key_, val in (
+                ("cycle", np.full(R, cyc + 1)),
+                ("round", np.full(R, t)),
+                ("real", real),
+                ("recipient", recipient),
+                ("pot", pot),
+                ("contributions", contributions),
+                ("expected", n_a * c),
+                ("paid", pay),
+                ("missed", missed),
+                ("position", position),
+                ("collateral", held),
+            ):
+                rec[key_].append(np.asarray(val))
+            g += 1
+        if gate:
+            excluded |= rating == 0
+    arr = {k: np.stack(x) for k, x in rec.items()}
+    return CircleRun(exp, net=received_total - paid_total - lost_total, **arr)
+
+
+def frame(run: CircleRun) -> pd.DataFrame:
+    """One row per run, round and member: the tidy table ``rosca simulate --out`` writes."""
+    e = run.experiment
+    T, R, n = run.paid.shape
+    idx = np.indices((T, R, n)).reshape(3, -1)
+    t, r, m = idx
+    df = pd.DataFrame(
+        {
+            "run": r + 1,
+            "step": t + 1,
+            "cycle": run.cycle[t, r],
+            "round": run.round[t, r],
+            "member": m,
+            "position": run.position[t, r, m],
+            "recipient": run.recipient[t, r] == m,
+            "paid": run.paid[t, r, m],
+            "missed": run.missed[t, r, m],
+            "collateral": run.collateral[t, r, m],
+            "pot": run.pot[t, r],
+        }
+    )
+    for k, val in e.values.items():
+        df[k] = float(val)
+    for k in ("order", "collateral_mode"):
+        df[k] = e.options[k]
+    df["policy"] = e.policy
+    df["seed"] = e.seed
+    return df
+
+
+def summarise_circle(run: CircleRun) -> dict[str, Any]:
+    """Outcomes per run and across runs, with the version-1 closed forms."""
+    e = run.experiment
+    T, R, n = run.paid.shape
+    real = run.real
+    full = real & (run.missed.sum(axis=2) == 0) & (run.contributions >= run.expected - 1e-9)
+    first = run.cycle == 1
+    pos1 = run.position[0]  # positions in cycle 1, (runs, n)
+    missed1 = run.missed[first[:, 0]]  # (n rounds, runs, n)
+    defaulted_at = np.where(missed1.any(axis=0), missed1.argmax(axis=0) + 1, 0)  # round or 0
+    by_pos_rate, by_pos_round, net_by_pos = [], [], []
+    for k in range(1, n + 1):
+        at = pos1 == k
+        hit = defaulted_at[at]
+        by_pos_rate.append(float((hit > 0).mean()) if hit.size else 0.0)
+        by_pos_round.append(float(hit[hit > 0].mean()) if (hit > 0).any() else None)
+        net_by_pos.append(float(run.net[at].mean()) if at.any() else 0.0)
+    cycle_ok = [
+        (~run.missed[run.cycle[:, 0] == cy].any(axis=(0, 2))).mean()
+        for cy in range(1, int(run.cycle.max()) + 1)
+    ]
+    defaulters = run.missed.any(axis=0)
+    n_def = defaulters.sum(axis=1)
+    honest = ~defaulters
+    shortfall = np.where(real, run.expected - run.contributions, 0.0)
+    v = e.values
+    p = Fraction(v["default_probability"])
+    out: dict[str, Any] = {
+        "model": e.model.name,
+        "policy": e.policy,
+        "runs": R,
+        "rounds": T,
+        "seed": e.seed,
+        "members": n,
+        "order": e.options["order"],
+        "collateral_mode": e.options["collateral_mode"],
+        "full_pot_rate": float(full[real].mean()),
+        "collected_mean": float(run.contributions[real].mean()),
+        "completion_rate": float(np.mean(cycle_ok)),
+        "defaults_by_position": by_pos_rate,
+        "default_round_by_position": by_pos_round,
+        "net_value_by_position": net_by_pos,
+        "shortfall_by_round": [float(x) for x in shortfall.mean(axis=1)],
+        "honest_losses_mean": float(np.where(honest, np.maximum(-run.net, 0), 0).sum(1).mean()),
+        "defaulter_gains_mean": float(np.where(defaulters, run.net, 0).sum(1).mean()),
+        "defaulters_mean": float(n_def.mean()),
+        "contagion_rate": float((n_def >= 2).sum() / max(1, (n_def >= 1).sum())),
+    }
+    if e.policy == "v1":
+        out["full_pot_probability_theory"] = float(full_pot_probability(n, p))
+        out["collected_mean_theory"] = float(expected_collected(n, Fraction(v["contribution"]), p))
+    return out
+
+
+@dataclass(frozen=True)
+class CirclePrediction:
+    tempted: tuple[int, ...]
+    required: tuple[float, ...]
+    held: tuple[float, ...]
+
+
+def predict_defaults(exp: CircleExperiment) -> CirclePrediction:
+    """The theory's prediction for ROI members in cycle 1: who is tempted to default right
+    after receiving, given the collateral each position holds."""
+    vals = dict(exp.values)
+    if int(vals["rating_gate"]) == 0:  # no exclusion: future cycles are not at stake
+        vals["cycles"] = Fraction(1)
+    dsg = design(vals)
+    theta = Fraction(exp.values["theta"])
+    mode = exp.options["collateral_mode"]
+    held: list[Fraction] = []
+    for pd_ in dsg.positions:
+        if mode == "uniform":
+            held.append(Fraction(exp.values["collateral"]))
+        elif mode == "schedule":
+            held.append(Fraction(exp.options["collateral_schedule"][pd_.position - 1]))
+        else:
+            held.append(Fraction(exp.values["collateral_scale"]) * pd_.required_collateral)
+    tempted = tuple(
+        pd_.position
+        for pd_, k in zip(dsg.positions, held)
+        if k + dsg.sanction + pd_.future_value < (1 + theta) * pd_.temptation
+    )
+    return CirclePrediction(
+        tempted,
+        tuple(float(p.required_collateral) for p in dsg.positions),
+        tuple(float(k) for k in held),
+    )
