@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from reports.files import atomic_write_text
 from theory.errors import RoscaError
@@ -74,7 +74,7 @@ def cmd_models(args: argparse.Namespace) -> int:
 
     from theory.models import CIRCLES, MODELS
 
-    circles = [
+    circles: list[dict[str, Any]] = [
         {
             "name": m.name,
             "title": m.title,
@@ -145,8 +145,11 @@ def cmd_models(args: argparse.Namespace) -> int:
         print(f"{c['name']}: {c['title']}  [n-member circle: rosca design / simulate / compare]")
         print(f"  {c['summary']}")
         print(f"  policies: {', '.join(c['policies'])} (default {c['default_policy']})")
-        for q in c["parameters"]:
-            print(f"    {q['name']:<20} default {q['default']:<8} {q['bounds']:<24} {q['meaning']}")
+        for cq in c["parameters"]:
+            print(
+                f"    {cq['name']:<20} default {cq['default']:<8} {cq['bounds']:<24} "
+                f"{cq['meaning']}"
+            )
         for o in c["options"]:
             print(
                 f"    {o['name']:<20} default {o['default'] or '-':<8} {o['allowed']:<24} "

@@ -23,7 +23,7 @@ from theory.errors import ParameterError
 from theory.models.rosca_circle import CircleModel
 
 
-def _temptation(n: np.ndarray, c: float, d: float, k: np.ndarray) -> np.ndarray:
+def _temptation(n: np.ndarray, c: float, d: float, k: Any) -> np.ndarray:
     """``T_k`` on arrays (the float twin of :data:`theory.circle.TEMPTATION`)."""
     m = np.maximum(n - k, 0).astype(float)
     if d == 1.0:
@@ -59,7 +59,7 @@ class CircleExperiment:
         object.__setattr__(self, "policy", policy)
         if isinstance(self.runs, bool) or not isinstance(self.runs, int) or self.runs < 1:
             raise ParameterError(f"runs must be a positive integer, got {self.runs!r}")
-        opts = {o.name: o.default for o in self.model.options}
+        opts: dict[str, Any] = {o.name: o.default for o in self.model.options}
         opts["collateral_schedule"] = ()
         opts.update(self.options)
         object.__setattr__(self, "options", opts)

@@ -23,7 +23,12 @@ def test_models_lists_every_model_with_bounds(capsys):
     assert "delta" in out and "[0, inf)" in out
     code, out, _ = run(capsys, "models", "--format", "json")
     data = json.loads(out)
-    assert {m["name"] for m in data} == {"rosca-v2", "verifiers-dilemma", "inspection"}
+    assert {m["name"] for m in data} == {
+        "rosca-v2",
+        "verifiers-dilemma",
+        "inspection",
+        "rosca-circle",
+    }
 
 
 def test_solve_json_layout(capsys):

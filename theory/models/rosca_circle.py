@@ -23,8 +23,10 @@ payments the member has observed, so one default can spread).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
 from theory.errors import ModelError, ParameterError, unknown
 from theory.model import Parameter
@@ -53,7 +55,7 @@ class CircleModel:
     def defaults(self) -> dict[str, Fraction]:
         return {q.name: q.default_value for q in self.parameters}
 
-    def check(self, values: dict[str, Fraction], options: dict[str, object]) -> None:
+    def check(self, values: Mapping[str, Fraction], options: Mapping[str, Any]) -> None:
         """Cross-field checks: the schedule's length must be the number of members."""
         n = int(values["members"])
         schedule = options.get("collateral_schedule") or ()
@@ -62,13 +64,12 @@ class CircleModel:
                 "collateral_mode 'schedule' needs collateral_schedule, a list "
                 f"of {n} amounts (one per position)"
             )
-        if schedule and len(schedule) != n:  # type: ignore[arg-type]
+        if schedule and len(schedule) != n:
             raise ParameterError(
-                f"collateral_schedule has {len(schedule)} amounts; it needs "  # type: ignore[arg-type]
-                f"one per member ({n})"
+                f"collateral_schedule has {len(schedule)} amounts; it needs one per member ({n})"
             )
 
-    def default_steps(self, values: dict[str, Fraction]) -> int:
+    def default_steps(self, values: Mapping[str, Fraction]) -> int:
         return int(values["members"]) * int(values["cycles"])
 
 
