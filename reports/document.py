@@ -19,6 +19,7 @@ from typing import Any
 import sympy as sp
 
 from reports import figures
+from reports.circle_report import CircleData, circle_blocks, render_circle
 from reports.report import ReportData, report_json
 from theory.equations import equations
 
@@ -249,6 +250,7 @@ def build_blocks(data: ReportData, figs: dict[str, str]) -> list[Block]:
             f"{len(data.agreement)} cells agree; the regime agrees in "
             f"{data.agreement['regime_agree'].mean():.0%}.",
         ),
+        *(circle_blocks(data.circle) if data.circle is not None else []),
         Block("heading", "Provenance"),
         Block(
             "bullets",
@@ -393,8 +395,48 @@ def render(data: ReportData, folder: Path) -> list[str]:
     )
     frame.to_csv(folder / "dynamics.csv", index=False)
     files.append("dynamics.csv")
+    if data.circle is not None:
+        files += render_circle(data.circle, folder)
     blocks = build_blocks(data, figs)
     (folder / "report.md").write_text(to_markdown(blocks), encoding="utf-8")
     (folder / "report.html").write_text(to_html(blocks, folder, m.title), encoding="utf-8")
     (folder / "report.json").write_text(json.dumps(report_json(data), indent=2), encoding="utf-8")
+    return files + ["report.md", "report.html", "report.json"]
+
+
+def render_circle_report(data: CircleData, folder: Path) -> list[str]:
+    """The report of ``rosca report rosca-circle``: the circle's section on its own."""
+    from theory.models.rosca_circle import MODEL
+
+    files = render_circle(data, folder)
+    params = [
+        [q.name, _frac(data.values[q.name]), q.default, q.bounds_text(), q.unit, q.meaning]
+        for q in MODEL.parameters
+    ]
+    params += [
+        [
+            o.name,
+            str(data.options.get(o.name) or "-"),
+            o.default or "-",
+            o.allowed_text(),
+            "",
+            o.meaning,
+        ]
+        for o in MODEL.options
+    ]
+    blocks = [
+        Block("heading", f"{MODEL.title}: design report", 1),
+        Block("para", MODEL.summary),
+        Block("table", (["parameter", "value", "default", "allowed", "unit", "meaning"], params)),
+        *circle_blocks(data),
+    ]
+    (folder / "report.md").write_text(to_markdown(blocks), encoding="utf-8")
+    (folder / "report.html").write_text(to_html(blocks, folder, MODEL.title), encoding="utf-8")
+    payload = {
+        "design": data.design,
+        "comparison": data.comparison,
+        "v1": data.v1_check,
+        "simulation": {"v1": data.v1, "roi": data.roi},
+    }
+    (folder / "report.json").write_text(json.dumps(payload, indent=2), encoding="utf-8")
     return files + ["report.md", "report.html", "report.json"]

@@ -37,6 +37,7 @@ class ReportData:
     comparison: Comparison
     agreement: pd.DataFrame
     summary: list[str]
+    circle: Any = None  # reports.circle_report.CircleData
 
 
 def _axes_grid(model: Model, analysis: Analysis, n: int) -> tuple[str, np.ndarray, str, np.ndarray]:
@@ -179,7 +180,10 @@ def compute_report(
         policy_parameters=exp.policy_parameters,
     )
     agreement = agreement_table(small, x_name, gx, y_name, gy, progress)
-    return ReportData(a, grid, exp, ra, c, agreement, plain_summary(a, ra, c))
+    from reports.circle_report import compute_circle
+
+    circle = compute_circle(seed=seed)
+    return ReportData(a, grid, exp, ra, c, agreement, plain_summary(a, ra, c), circle)
 
 
 def report_json(data: ReportData) -> dict[str, Any]:
@@ -191,4 +195,11 @@ def report_json(data: ReportData) -> dict[str, Any]:
         "comparison": data.comparison.to_dict(),
         "agreement_rate": float(data.agreement["agree"].mean()),
         "summary": data.summary,
+        "circle": None
+        if data.circle is None
+        else {
+            "design": data.circle.design,
+            "comparison": data.circle.comparison,
+            "v1": data.circle.v1_check,
+        },
     }

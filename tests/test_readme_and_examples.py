@@ -35,7 +35,15 @@ def test_cli_reference_parses():
     parser = build_parser()
     table = README.split("## Command-line reference")[1].split("## JSON formats")[0]
     commands = re.findall(r"`(rosca [a-z]+)", table)
-    assert {c.split()[1] for c in commands} == {"models", "solve", "simulate", "compare", "report"}
+    assert {c.split()[1] for c in commands} == {
+        "models",
+        "solve",
+        "simulate",
+        "compare",
+        "report",
+        "sweep",
+        "design",
+    }
     for argv in (
         "models --format json",
         "solve inspection --format nfg --out x.nfg",
@@ -43,6 +51,8 @@ def test_cli_reference_parses():
         "--workers 2 --out t.csv --format json",
         "compare inspection --burn-in 3",
         "report --out d --force",
+        "sweep inspection --grid P=1:2:3 --backend dask --workers 2 --chunk 2 --out s.parquet",
+        "design rosca-circle --target no-default --format json",
     ):
         parser.parse_args(shlex.split(argv))
 

@@ -25,6 +25,9 @@ EXPECTED = {"report.md", "report.html", "report.json", "dynamics.csv"} | {
         "roi",
         "frequencies",
         "agreement_map",
+        "circle_collateral",
+        "circle_shortfall",
+        "circle_defaults",
     )
     for ext in ("png", "svg", "csv")
 }
@@ -49,6 +52,7 @@ def test_report_is_complete(report_dir):
         "## Thresholds",
         "## Dynamics",
         "## Theory against simulation",
+        "## The ROSCA circle",
     ):
         assert section in md
     assert "Cheat strictly dominates honest for the cheater." in md
@@ -59,7 +63,7 @@ def test_html_loads_no_external_resource(report_dir):
     html = (report_dir / "report.html").read_text()
     assert not re.search(r"""(src|href)\s*=\s*['"]?(https?:)?//""", html)
     assert "<script" not in html and "@import" not in html
-    assert html.count("data:image/png;base64,") == 8
+    assert html.count("data:image/png;base64,") == 11
 
 
 def test_html_renders_in_headless_chromium(report_dir, tmp_path):
@@ -151,3 +155,13 @@ def test_figure_data(inspection_data, tmp_path):
     assert len(d.agreement) == 144 and {"agree", "distance", "regime_agree"} <= set(d.agreement)
     files = render(d, tmp_path)
     assert "report.html" in files and (tmp_path / "frequencies.csv").exists()
+
+
+def test_circle_report(tmp_path, capsys):
+    out = tmp_path / "circle"
+    assert main(["report", "rosca-circle", "--set", "collateral=2000", "--out", str(out)]) == 0
+    md = (out / "report.md").read_text()
+    assert "## The ROSCA circle" in md and "Least uniform collateral: 2700.00" in md
+    defaults = (out / "circle_defaults.csv").read_text().splitlines()
+    assert defaults[1:4] == ["1,1.0,1.0", "2,1.0,1.0", "3,1.0,1.0"]
+    assert "AGREE" in capsys.readouterr()[0]
