@@ -69,6 +69,17 @@ def _emit(text: str, out: str | None) -> None:
         sys.stdout.write(text)
 
 
+def _parameter_dict(q: Any) -> dict[str, str]:
+    return {
+        "name": q.name,
+        "default": q.default,
+        "bounds": q.bounds_text(),
+        "unit": q.unit,
+        "meaning": q.meaning,
+        "role": q.role,
+    }
+
+
 def cmd_models(args: argparse.Namespace) -> int:
     import json
 
@@ -82,17 +93,7 @@ def cmd_models(args: argparse.Namespace) -> int:
             "kind": "circle",
             "policies": list(m.policies),
             "default_policy": m.default_policy,
-            "parameters": [
-                {
-                    "name": q.name,
-                    "default": q.default,
-                    "bounds": q.bounds_text(),
-                    "unit": q.unit,
-                    "meaning": q.meaning,
-                    "role": q.role,
-                }
-                for q in m.parameters
-            ],
+            "parameters": [_parameter_dict(q) for q in m.parameters],
             "options": [
                 {
                     "name": o.name,
@@ -112,17 +113,7 @@ def cmd_models(args: argparse.Namespace) -> int:
                 "title": m.title,
                 "summary": m.summary,
                 "players": [{"name": p.name, "actions": list(p.actions)} for p in m.players],
-                "parameters": [
-                    {
-                        "name": q.name,
-                        "default": q.default,
-                        "bounds": q.bounds_text(),
-                        "unit": q.unit,
-                        "meaning": q.meaning,
-                        "role": q.role,
-                    }
-                    for q in m.parameters
-                ],
+                "parameters": [_parameter_dict(q) for q in m.parameters],
                 "default_policy": m.default_policy,
             }
             for m in MODELS.values()

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
-from reports.files import OutputError, check_parent
+from reports.files import check_table_path
 from theory.errors import ParameterError
 
 
@@ -115,9 +115,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
     exp = build(args)
     if args.out:
-        check_parent(args.out)
-        if not args.out.lower().endswith((".csv", ".parquet")):
-            raise OutputError(f"--out must end in .csv or .parquet, got {args.out!r}")
+        check_table_path(args.out)
     run = run_circle(exp)
     s = summarise_circle(run)
     if args.out:

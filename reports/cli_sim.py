@@ -7,10 +7,9 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
-from reports.files import OutputError, atomic_write, check_parent
+from reports.files import atomic_write, check_table_path
 from theory.errors import RoscaError
 
 
@@ -97,18 +96,8 @@ def build_experiment(args: argparse.Namespace) -> Any:
 
 
 def _write_frame(df: Any, out: str) -> None:
-    path = check_parent(out)
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".parquet"):
-        raise OutputError(f"--out must end in .csv or .parquet, got {str(path)!r}")
-    if suffix == ".parquet":
-        try:
-            import pyarrow  # noqa: F401
-        except ImportError:
-            raise OutputError(
-                "writing .parquet needs pyarrow: pip install "
-                "'rosca-equilibria[parquet]' (or use .csv)"
-            ) from None
+    path = check_table_path(out)
+    if path.suffix.lower() == ".parquet":
         atomic_write(path, lambda tmp: df.to_parquet(tmp, index=False))
     else:
         atomic_write(path, lambda tmp: df.to_csv(tmp, index=False))
@@ -171,9 +160,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         return circle_simulate(args)
     exp = build_experiment(args)
     if args.out:
-        check_parent(args.out)
-        if Path(args.out).suffix.lower() not in (".csv", ".parquet"):
-            raise OutputError(f"--out must end in .csv or .parquet, got {args.out!r}")
+        check_table_path(args.out)
     with progress_bar("simulating") as bar:
         df = simulate(exp, engine=args.engine, workers=args.workers, progress=bar)
     summary = analyse_runs(exp, df).to_dict()

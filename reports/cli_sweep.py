@@ -17,7 +17,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from reports.files import OutputError, check_parent
+from reports.files import check_table_path
 from theory.errors import ParameterError, unknown
 
 
@@ -85,17 +85,7 @@ class _Sink:
         self.tmp: Path | None = None
         self.writer: Any = None
         if self.out is not None:
-            check_parent(self.out)
-            if self.out.suffix.lower() not in (".csv", ".parquet"):
-                raise OutputError(f"--out must end in .csv or .parquet, got {str(self.out)!r}")
-            if self.out.suffix.lower() == ".parquet":
-                try:
-                    import pyarrow  # noqa: F401
-                except ImportError:
-                    raise OutputError(
-                        "writing .parquet needs pyarrow: pip install "
-                        "'rosca-equilibria[parquet]' (or use .csv)"
-                    ) from None
+            check_table_path(self.out)
             fd, name = tempfile.mkstemp(prefix=f".{self.out.name}.", dir=self.out.parent)
             os.close(fd)
             self.tmp = Path(name)

@@ -21,6 +21,7 @@ import sympy as sp
 from reports import figures
 from reports.circle_report import CircleData, circle_blocks, render_circle
 from reports.report import ReportData, report_json
+from reports.solve_output import text_table
 from theory.equations import equations
 
 
@@ -57,17 +58,7 @@ def _bimatrix_latex(
 
 
 def _bimatrix_text(M: sp.Matrix, N: sp.Matrix, rows: tuple[str, ...], cols: tuple[str, ...]) -> str:
-    cells = [
-        [f"{sp.sstr(M[i, j])} , {sp.sstr(N[i, j])}" for j in range(len(cols))]
-        for i in range(len(rows))
-    ]
-    w0 = max(len(r) for r in rows)
-    ws = [max(len(c), *(len(cells[i][j]) for i in range(len(rows)))) for j, c in enumerate(cols)]
-    lines = [" " * w0 + " | " + " | ".join(c.ljust(w) for c, w in zip(cols, ws))]
-    lines.append("-" * len(lines[0]))
-    for i, r in enumerate(rows):
-        lines.append(r.ljust(w0) + " | " + " | ".join(c.ljust(w) for c, w in zip(cells[i], ws)))
-    return "\n".join(lines)
+    return "\n".join(text_table(M, N, rows, cols, sp.sstr))
 
 
 def build_blocks(data: ReportData, figs: dict[str, str]) -> list[Block]:

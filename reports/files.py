@@ -28,6 +28,23 @@ def check_parent(path: str | Path) -> Path:
     return p
 
 
+def check_table_path(path: str | Path) -> Path:
+    """A ``.csv`` or ``.parquet`` output path whose folder exists (pyarrow for parquet)."""
+    p = check_parent(path)
+    suffix = p.suffix.lower()
+    if suffix not in (".csv", ".parquet"):
+        raise OutputError(f"--out must end in .csv or .parquet, got {str(p)!r}")
+    if suffix == ".parquet":
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise OutputError(
+                "writing .parquet needs pyarrow: pip install "
+                "'rosca-equilibria[parquet]' (or use .csv)"
+            ) from None
+    return p
+
+
 def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
     """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it to ``path``."""
     p = check_parent(path)

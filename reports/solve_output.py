@@ -118,7 +118,7 @@ def to_json(a: Analysis) -> str:
     return json.dumps(to_dict(a), indent=2)
 
 
-def _table(
+def text_table(
     M: sp.Matrix, N: sp.Matrix, rows: tuple[str, ...], cols: tuple[str, ...], conv: Any
 ) -> list[str]:
     cells = [
@@ -146,9 +146,9 @@ def to_text(a: Analysis) -> str:
     lines.append("parameters: " + ", ".join(f"{k}={_frac(v)}" for k, v in a.values.items()))
     lines.append(f"players: {m.players[0].name} (rows) vs {m.players[1].name} (columns)")
     lines += ["", "payoffs (row, column), symbolic:"]
-    lines += _table(g.payoff[0], g.payoff[1], rows, cols, sp.sstr)
+    lines += text_table(g.payoff[0], g.payoff[1], rows, cols, sp.sstr)
     lines += ["", "payoffs at the point:"]
-    lines += _table(A, B, rows, cols, _frac)
+    lines += text_table(A, B, rows, cols, _frac)
     lines += ["", f"equilibria at the point (regime: {a.regime}):"]
     for e in a.equilibria:
         probs = (

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from theory.model import Player
 from theory.payoffs import StageGame
 
 
@@ -54,6 +55,37 @@ def _solve_for(D: sp.Expr, sym: sp.Symbol) -> list[sp.Expr]:
     return [sp.factor(s) for s in sols if s.is_real is not False]
 
 
+def _switches(
+    D: sp.Expr,
+    sym: sp.Symbol,
+    kind: str,
+    player: Player,
+    against: str,
+    point: Mapping[sp.Symbol, sp.Expr],
+) -> list[Threshold]:
+    """The values of ``sym`` where ``D`` (acting minus not acting) changes sign."""
+    out = []
+    for sol in _solve_for(D, sym):
+        slope = sp.diff(D, sym).subs(point)
+        if slope == 0 or not slope.is_number:
+            continue
+        above, below = player.actions if slope > 0 else player.actions[::-1]
+        out.append(
+            Threshold(
+                sym.name,
+                player.name,
+                against,
+                above,
+                below,
+                sol,
+                float(sol.subs(point)),
+                float(point[sym]),
+                kind,
+            )
+        )
+    return out
+
+
 def thresholds(
     game: StageGame, values: Mapping[str, object], parameters: tuple[str, ...] | None = None
 ) -> tuple[Threshold, ...]:
@@ -75,60 +107,15 @@ def thresholds(
     players = model.players
     for k, pl in enumerate(players):
         opp = players[1 - k]
-        U = game.payoff[k] if k == 0 else game.payoff[k].T
-        R = game.reward[k] if k == 0 else game.reward[k].T
-        C = game.cost[k] if k == 0 else game.cost[k].T
+        U, R, C = ((M if k == 0 else M.T) for M in (game.payoff[k], game.reward[k], game.cost[k]))
+
         for j, against in enumerate(opp.actions):
-            D = sp.expand(U[0, j] - U[1, j])
             for name in params:
-                sym = model.symbols[name]
-                for sol in _solve_for(D, sym):
-                    slope = sp.diff(D, sym).subs(point)
-                    if slope == 0 or not slope.is_number:
-                        continue
-                    above, below = (
-                        (pl.actions[0], pl.actions[1])
-                        if slope > 0
-                        else (pl.actions[1], pl.actions[0])
-                    )
-                    out.append(
-                        Threshold(
-                            name,
-                            pl.name,
-                            against,
-                            above,
-                            below,
-                            sol,
-                            float(sol.subs(point)),
-                            float(point[sym]),
-                            "payoff",
-                        )
-                    )
+                D = sp.expand(U[0, j] - U[1, j])
+                out += _switches(D, model.symbols[name], "payoff", pl, against, point)
             if "theta" in model.symbols:
-                theta = model.symbols["theta"]
                 dR = sp.expand(R[0, j] - R[1, j])
                 dC = sp.expand(C[0, j] - C[1, j])
-                H = dR - (1 + theta) * dC
-                for sol in _solve_for(H, theta):
-                    slope = sp.diff(H, theta).subs(point)
-                    if slope == 0 or not slope.is_number:
-                        continue
-                    above, below = (
-                        (pl.actions[0], pl.actions[1])
-                        if slope > 0
-                        else (pl.actions[1], pl.actions[0])
-                    )
-                    out.append(
-                        Threshold(
-                            "theta",
-                            pl.name,
-                            against,
-                            above,
-                            below,
-                            sol,
-                            float(sol.subs(point)),
-                            float(point[theta]),
-                            "hurdle",
-                        )
-                    )
+                H = dR - (1 + model.symbols["theta"]) * dC
+                out += _switches(H, model.symbols["theta"], "hurdle", pl, against, point)
     return tuple(out)
