@@ -21,7 +21,7 @@ import sympy as sp
 from reports import figures
 from reports.circle_report import CircleData, circle_blocks, render_circle
 from reports.report import ReportData, report_json
-from reports.solve_output import text_table
+from reports.solve_output import bimatrix_latex, text_table
 from theory.equations import equations
 
 
@@ -35,26 +35,6 @@ class Block:
 def _frac(v: object) -> str:
     f = Fraction(str(v))
     return str(f.numerator) if f.denominator == 1 else f"{f.numerator}/{f.denominator}"
-
-
-def _bimatrix_latex(
-    M: sp.Matrix, N: sp.Matrix, rows: tuple[str, ...], cols: tuple[str, ...]
-) -> str:
-    head = " & ".join(rf"\text{{{c}}}" for c in cols)
-    body = r" \\ ".join(
-        rf"\text{{{r}}} & "
-        + " & ".join(f"{sp.latex(M[i, j])},\\; {sp.latex(N[i, j])}" for j in range(len(cols)))
-        for i, r in enumerate(rows)
-    )
-    return (
-        r"\begin{array}{r|"
-        + "c" * len(cols)
-        + "} & "
-        + head
-        + r" \\ \hline "
-        + body
-        + r" \end{array}"
-    )
 
 
 def _bimatrix_text(M: sp.Matrix, N: sp.Matrix, rows: tuple[str, ...], cols: tuple[str, ...]) -> str:
@@ -122,10 +102,10 @@ def build_blocks(data: ReportData, figs: dict[str, str]) -> list[Block]:
         ),
         Block(
             "equation",
-            (_bimatrix_latex(*g.payoff, rows, cols), _bimatrix_text(*g.payoff, rows, cols)),
+            (bimatrix_latex(*g.payoff, rows, cols), _bimatrix_text(*g.payoff, rows, cols)),
         ),
         Block("para", "At the current point:"),
-        Block("equation", (_bimatrix_latex(A, Bm, rows, cols), _bimatrix_text(A, Bm, rows, cols))),
+        Block("equation", (bimatrix_latex(A, Bm, rows, cols), _bimatrix_text(A, Bm, rows, cols))),
         Block("heading", "Equilibria and their existence conditions"),
     ]
     point = g.substitution(a.values)

@@ -190,37 +190,37 @@ def to_text(a: Analysis) -> str:
     return "\n".join(lines) + "\n"
 
 
+def bimatrix_latex(M: sp.Matrix, N: sp.Matrix, rows: tuple[str, ...], cols: tuple[str, ...]) -> str:
+    """Both players' payoffs in one LaTeX array, row player's actions as rows."""
+    head = " & ".join(rf"\text{{{c}}}" for c in cols)
+    body = r" \\ ".join(
+        rf"\text{{{r}}} & "
+        + " & ".join(f"{sp.latex(M[i, j])},\\; {sp.latex(N[i, j])}" for j in range(len(cols)))
+        for i, r in enumerate(rows)
+    )
+    return (
+        r"\begin{array}{r|"
+        + "c" * len(cols)
+        + "} & "
+        + head
+        + r" \\ \hline "
+        + body
+        + r" \end{array}"
+    )
+
+
 def to_latex(a: Analysis) -> str:
     g = a.game
     rows, cols = g.actions
-
-    def bimatrix(M: sp.Matrix, N: sp.Matrix) -> str:
-        head = " & ".join(rf"\text{{{c}}}" for c in cols)
-        body = r" \\ ".join(
-            rf"\text{{{r}}} & "
-            + " & ".join(f"{sp.latex(M[i, j])},\\ {sp.latex(N[i, j])}" for j in range(len(cols)))
-            for i, r in enumerate(rows)
-        )
-        return (
-            r"\begin{array}{r|"
-            + "c" * len(cols)
-            + "}\n & "
-            + head
-            + r" \\ \hline"
-            + "\n"
-            + body
-            + "\n"
-            + r"\end{array}"
-        )
 
     A, B = a.payoffs_exact
     out = [
         f"% {a.model.title} [{a.model.name}]",
         r"\[",
-        bimatrix(*g.payoff),
+        bimatrix_latex(*g.payoff, rows, cols),
         r"\]",
         r"\[",
-        bimatrix(A, B),
+        bimatrix_latex(A, B, rows, cols),
         r"\]",
         r"\begin{itemize}",
     ]
