@@ -11,7 +11,6 @@ from fractions import Fraction
 from typing import Any
 
 from reports.files import check_table_path
-from theory.errors import ParameterError
 
 
 def add_command(sub: Any, add_point_options: Callable[..., None]) -> None:
@@ -103,20 +102,19 @@ def cmd_design(args: argparse.Namespace) -> int:
 def build(args: argparse.Namespace) -> Any:
     from simulation.circle import CircleExperiment
 
-    if getattr(args, "engine", "batched") != "batched":
-        raise ParameterError("rosca-circle runs on the batched engine only (--engine batched)")
     model, values, options = circle_values(args)
     return CircleExperiment(model, values, options, args.policy, args.runs, args.seed)
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
     from reports.cli_sim import _write_frame
-    from simulation.circle import frame, run_circle, summarise_circle
+    from simulation.circle import frame, summarise_circle
+    from simulation.runner import simulate_circle
 
     exp = build(args)
     if args.out:
         check_table_path(args.out)
-    run = run_circle(exp)
+    run = simulate_circle(exp, args.engine)
     s = summarise_circle(run)
     if args.out:
         _write_frame(frame(run), args.out)
@@ -138,12 +136,13 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
-def compare_dict(exp: Any) -> dict[str, Any]:
+def compare_dict(exp: Any, engine: str = "batched") -> dict[str, Any]:
     from scipy import stats
 
-    from simulation.circle import predict_defaults, run_circle, summarise_circle
+    from simulation.circle import predict_defaults, summarise_circle
+    from simulation.runner import simulate_circle
 
-    run = run_circle(exp)
+    run = simulate_circle(exp, engine)
     s = summarise_circle(run)
     n = s["members"]
     if exp.policy_name == "v1":
@@ -199,7 +198,7 @@ def compare_dict(exp: Any) -> dict[str, Any]:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    d = compare_dict(build(args))
+    d = compare_dict(build(args), args.engine)
     if args.format == "json":
         sys.stdout.write(json.dumps(d, indent=2) + "\n")
     else:

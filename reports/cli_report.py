@@ -82,8 +82,6 @@ def _circle_report(args: argparse.Namespace, out: Path) -> int:
     from reports.cli_circle import circle_values
     from reports.document import render_circle_report
 
-    if args.engine != "batched":
-        raise OutputError("rosca-circle runs on the batched engine only (--engine batched)")
     start = time.perf_counter()
     model, values, options = circle_values(args)
     data = compute_circle(values, options, runs=max(args.runs, 100), seed=args.seed, model=model)

@@ -93,121 +93,160 @@ class CircleRun:
     net: np.ndarray  # (runs, n) received - paid - slashed - sanctions, all cycles
 
 
-def run_circle(exp: CircleExperiment) -> CircleRun:
-    """Simulate every run of the circle at once."""
+RECORDED = (
+    "cycle",
+    "round",
+    "real",
+    "recipient",
+    "pot",
+    "contributions",
+    "expected",
+    "paid",
+    "missed",
+    "position",
+    "collateral",
+)
+
+
+def initial_state(exp: CircleExperiment, runs: np.ndarray) -> dict[str, np.ndarray]:
+    """The circle's state for the given global run numbers (a leading run axis)."""
+    n, R = int(exp.values["members"]), len(runs)
+    zeros = np.zeros((R, n))
+    return {
+        "rating": np.ones((R, n)),
+        "excluded": np.zeros((R, n), dtype=bool),
+        "paid_total": zeros,
+        "received_total": zeros,
+        "lost_total": zeros,
+        "misses_seen": np.zeros(R),
+        "dues_seen": np.zeros(R),
+        "order": np.zeros((R, n), dtype=np.int64),
+        "position": np.zeros((R, n), dtype=np.int64),
+        "held": zeros,
+        "V": zeros,
+        "n_a": np.zeros(R, dtype=np.int64),
+        "defaulted": np.zeros((R, n), dtype=bool),
+        "cycle": np.zeros(R, dtype=np.int64),
+        "round": np.zeros(R, dtype=np.int64),
+        "real": np.zeros(R, dtype=bool),
+        "recipient": np.zeros(R, dtype=np.int64),
+        "pot": np.zeros(R),
+        "contributions": np.zeros(R),
+        "expected": np.zeros(R),
+        "paid": np.zeros((R, n), dtype=bool),
+        "missed": np.zeros((R, n), dtype=bool),
+        "collateral": zeros,
+    }
+
+
+def circle_step(
+    exp: CircleExperiment, state: dict[str, np.ndarray], runs: np.ndarray, g: int
+) -> dict[str, np.ndarray]:
+    """Global round ``g`` (0-based) of every run in ``runs``: a new state, inputs untouched.
+
+    Both engines call this: the batched one with all runs, cadCAD with one run a subset.
+    """
+    s = {k: np.array(v, copy=True) for k, v in state.items()}
     v = {k: float(x) for k, x in exp.values.items()}
     n, c, d, S = int(v["members"]), v["contribution"], v["discount"], v["sanction"]
     cycles, theta, p = int(v["cycles"]), v["theta"], v["default_probability"]
     gate = int(v["rating_gate"]) == 1
-    R = exp.runs
-    runs = np.arange(R)[:, None]
+    R = len(runs)
+    run_ids = np.asarray(runs)[:, None]
     members = np.arange(n)[None, :]
     mode = exp.options["collateral_mode"]
-    schedule = np.array([float(x) for x in exp.options.get("collateral_schedule") or ()] or [0.0])
     scale = v["collateral_scale"]
-    rating = np.ones((R, n))
-    excluded = np.zeros((R, n), dtype=bool)
-    paid_total = np.zeros((R, n))
-    received_total = np.zeros((R, n))
-    lost_total = np.zeros((R, n))
-    misses_seen = np.zeros(R)
-    dues_seen = np.zeros(R)
-    rec: dict[str, list[np.ndarray]] = {
-        k: []
-        for k in (
-            "cycle",
-            "round",
-            "real",
-            "recipient",
-            "pot",
-            "contributions",
-            "expected",
-            "paid",
-            "missed",
-            "position",
-            "collateral",
-        )
-    }
-    g = 0
-    for cyc in range(cycles):
-        active = ~excluded
-        n_a = active.sum(axis=1)
+    cyc, slot = divmod(g, n)
+    if slot == 0:  # a new cycle: exclusion, order, positions, collateral
+        if cyc > 0 and gate:
+            s["excluded"] |= s["rating"] == 0
+        active = ~s["excluded"]
+        s["n_a"] = active.sum(axis=1)
         if exp.options["order"] == "random":
-            key = uniforms(exp.seed, runs, -(cyc + 1), 10_000 + members)
+            key = uniforms(exp.seed, run_ids, -(cyc + 1), 10_000 + members)
         elif exp.options["order"] == "rating":
-            key = -rating + members * 1e-9
+            key = -s["rating"] + members * 1e-9
         else:
             key = np.broadcast_to(members.astype(float), (R, n)).copy()
-        key = np.where(active, key, np.inf)
-        order = np.argsort(key, axis=1, kind="stable")
-        position = np.empty((R, n), dtype=int)
+        order = np.argsort(np.where(active, key, np.inf), axis=1, kind="stable")
+        position = np.empty((R, n), dtype=np.int64)
         np.put_along_axis(position, order, np.arange(1, n + 1)[None, :].repeat(R, 0), axis=1)
-        position = np.where(active, position, n + 1)
+        s["order"], s["position"] = order, np.where(active, position, n + 1)
         left = cycles - cyc - 1 if gate else 0
-        V = _future(n_a[:, None], c, d, position, left)
-        required = np.maximum(0.0, _temptation(n_a[:, None], c, d, position) - S - V)
+        s["V"] = _future(s["n_a"][:, None], c, d, s["position"], left)
+        required = np.maximum(0.0, _temptation(s["n_a"][:, None], c, d, s["position"]) - S - s["V"])
         if mode == "uniform":
             held = np.full((R, n), v["collateral"])
         elif mode == "schedule":
-            held = schedule[np.clip(position - 1, 0, len(schedule) - 1)]
+            schedule = np.array([float(x) for x in exp.options["collateral_schedule"]])
+            held = schedule[np.clip(s["position"] - 1, 0, n - 1)]
         else:
             held = scale * required
-        held = np.where(active, held, 0.0)
-        defaulted = np.zeros((R, n), dtype=bool)
-        for slot in range(n):
-            t = slot + 1
-            real = t <= n_a
-            recipient = order[:, slot]
-            due = active & ~defaulted & real[:, None]
-            if mode == "released":
-                later = scale * np.maximum(0.0, _temptation(n_a[:, None], c, d, t - 1) - S - V)
-                held = np.where(active & (position < t) & ~defaulted, np.minimum(held, later), held)
-            if exp.policy == "v1":
-                u = uniforms(exp.seed, runs, g, members)
-                pay = due & (u >= p)
-            else:
-                cost = _temptation(n_a[:, None], c, d, np.full((R, 1), t - 1))
-                q = (misses_seen / np.maximum(dues_seen, 1.0))[:, None]
-                pot_gain = np.where(
-                    position >= t, n_a[:, None] * c * (1.0 - q) * d ** (position - t + 1.0), 0.0
-                )
-                pay = due & (pot_gain + held + S + V >= (1.0 + theta) * cost - 1e-9)
-            missed = due & ~pay
-            slashed = np.where(missed, held, 0.0)
-            held = np.where(missed, 0.0, held)
-            lost_total += slashed + S * missed
-            rating = np.where(missed, 0.0, rating + pay)
-            if exp.policy != "v1":
-                defaulted |= missed
-            contributions = c * pay.sum(axis=1)
-            pot = contributions + slashed.sum(axis=1)
-            gets = real & ~defaulted[np.arange(R), recipient]
-            received_total[np.arange(R), recipient] += np.where(gets, pot, 0.0)
-            # a recipient who defaulted before its turn forfeits: the payers are refunded
-            refund = np.where(~gets & real, c, 0.0)[:, None] * pay
-            received_total += refund
-            paid_total += c * pay
-            misses_seen += missed.sum(axis=1)
-            dues_seen += due.sum(axis=1)
-            for key_, val in (
-                ("cycle", np.full(R, cyc + 1)),
-                ("round", np.full(R, t)),
-                ("real", real),
-                ("recipient", recipient),
-                ("pot", pot),
-                ("contributions", contributions),
-                ("expected", n_a * c),
-                ("paid", pay),
-                ("missed", missed),
-                ("position", position),
-                ("collateral", held),
-            ):
-                rec[key_].append(np.asarray(val))
-            g += 1
-        if gate:
-            excluded |= rating == 0
-    arr = {k: np.stack(x) for k, x in rec.items()}
-    return CircleRun(exp, net=received_total - paid_total - lost_total, **arr)
+        s["held"] = np.where(active, held, 0.0)
+        s["defaulted"] = np.zeros((R, n), dtype=bool)
+    active = ~s["excluded"]
+    n_a, position, V, defaulted = s["n_a"], s["position"], s["V"], s["defaulted"]
+    t = slot + 1
+    real = t <= n_a
+    recipient = s["order"][:, slot]
+    due = active & ~defaulted & real[:, None]
+    held = s["held"]
+    if mode == "released":
+        later = scale * np.maximum(0.0, _temptation(n_a[:, None], c, d, t - 1) - S - V)
+        held = np.where(active & (position < t) & ~defaulted, np.minimum(held, later), held)
+    if exp.policy == "v1":
+        pay = due & (uniforms(exp.seed, run_ids, g, members) >= p)
+    else:
+        cost = _temptation(n_a[:, None], c, d, np.full((R, 1), t - 1))
+        q = (s["misses_seen"] / np.maximum(s["dues_seen"], 1.0))[:, None]
+        pot_gain = np.where(
+            position >= t, n_a[:, None] * c * (1.0 - q) * d ** (position - t + 1.0), 0.0
+        )
+        pay = due & (pot_gain + held + S + V >= (1.0 + theta) * cost - 1e-9)
+    missed = due & ~pay
+    slashed = np.where(missed, held, 0.0)
+    s["held"] = np.where(missed, 0.0, held)
+    s["lost_total"] = s["lost_total"] + slashed + S * missed
+    s["rating"] = np.where(missed, 0.0, s["rating"] + pay)
+    if exp.policy != "v1":
+        s["defaulted"] = defaulted | missed
+    contributions = c * pay.sum(axis=1)
+    pot = contributions + slashed.sum(axis=1)
+    gets = real & ~s["defaulted"][np.arange(R), recipient]
+    received = np.zeros((R, n))
+    received[np.arange(R), recipient] = np.where(gets, pot, 0.0)
+    # a recipient who defaulted before its turn forfeits: the payers are refunded
+    received += np.where(~gets & real, c, 0.0)[:, None] * pay
+    s["received_total"] = s["received_total"] + received
+    s["paid_total"] = s["paid_total"] + c * pay
+    s["misses_seen"] = s["misses_seen"] + missed.sum(axis=1)
+    s["dues_seen"] = s["dues_seen"] + due.sum(axis=1)
+    s.update(
+        cycle=np.full(R, cyc + 1),
+        round=np.full(R, t),
+        real=real,
+        recipient=recipient,
+        pot=pot,
+        contributions=contributions,
+        expected=(n_a * c).astype(float),
+        paid=pay,
+        missed=missed,
+        collateral=s["held"],
+    )
+    return s
+
+
+def run_circle(exp: CircleExperiment) -> CircleRun:
+    """Simulate every run of the circle at once."""
+    runs = np.arange(exp.runs)
+    state = initial_state(exp, runs)
+    rec: dict[str, list[np.ndarray]] = {k: [] for k in RECORDED}
+    for g in range(exp.n_steps):
+        state = circle_step(exp, state, runs, g)
+        for k in RECORDED:
+            rec[k].append(state[k])
+    net = state["received_total"] - state["paid_total"] - state["lost_total"]
+    return CircleRun(exp, net=net, **{k: np.stack(x) for k, x in rec.items()})
 
 
 def frame(run: CircleRun) -> pd.DataFrame:

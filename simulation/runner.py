@@ -14,6 +14,7 @@ import pandas as pd
 
 from simulation.batched import run_batched
 from simulation.cadcad_adapter import run_cadcad
+from simulation.circle import CircleExperiment, CircleRun, run_circle
 from simulation.compare import Comparison, compare_flags
 from simulation.experiment import Experiment
 from simulation.frames import from_batched, from_cadcad
@@ -49,3 +50,14 @@ def compare(exp: Experiment, df: pd.DataFrame, burn_in: int | None = None) -> li
         col = part[players[1].flag].to_numpy(bool).reshape(exp.runs, steps).T
         out.append(compare_flags(exp, dict(values), np.asarray(row), np.asarray(col), burn_in))
     return out
+
+
+def simulate_circle(exp: CircleExperiment, engine: str = "batched") -> CircleRun:
+    """Simulate the ROSCA circle with either engine (the same ``circle_step`` in both)."""
+    if engine not in ENGINES:
+        raise ParameterError(f"unknown engine {engine!r}; allowed: {', '.join(ENGINES)}")
+    if engine == "cadcad":
+        from simulation.circle_cadcad import run_circle_cadcad
+
+        return run_circle_cadcad(exp)
+    return run_circle(exp)

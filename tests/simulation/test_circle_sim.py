@@ -130,10 +130,45 @@ def test_design_and_simulate_json(capsys):
         (["design", "rosca-circle", "--set", "order=alphabetical"], "must be one of fixed"),
         (["design", "inspection"], "is a two-player game"),
         (["solve", "rosca-circle"], "is an n-member circle"),
-        (["simulate", "rosca-circle", "--engine", "cadcad"], "batched engine only"),
+        (["simulate", "rosca-circle", "--engine", "gpu"], "invalid choice"),
     ],
 )
 def test_circle_bad_input(capsys, argv, needle):
     assert main(argv) == 2
     err = capsys.readouterr()[1]
     assert needle in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "policy,options,values",
+    [
+        ("v1", {}, {}),
+        ("roi", {}, {"collateral": 2000}),
+        (
+            "roi",
+            {"order": "random", "collateral_mode": "released"},
+            {"collateral_scale": "0.9", "cycles": 2, "discount": "0.97"},
+        ),
+        ("v1", {"order": "rating"}, {"cycles": 2, "members": 4}),
+    ],
+)
+def test_cadcad_equals_batched_for_the_circle(policy, options, values):
+    from simulation.circle_cadcad import run_circle_cadcad
+
+    exp = experiment(policy=policy, runs=3, seed=5, options=options, **values)
+    a, b = run_circle(exp), run_circle_cadcad(exp)
+    for key in (
+        "cycle",
+        "round",
+        "real",
+        "recipient",
+        "pot",
+        "contributions",
+        "expected",
+        "paid",
+        "missed",
+        "position",
+        "collateral",
+        "net",
+    ):
+        np.testing.assert_array_equal(getattr(a, key), getattr(b, key), err_msg=key)
