@@ -130,7 +130,10 @@ def test_design_and_simulate_json(capsys):
         (["design", "rosca-circle", "--set", "order=alphabetical"], "must be one of fixed"),
         (["design", "inspection"], "is a two-player game"),
         (["solve", "rosca-circle"], "is an n-member circle"),
-        (["simulate", "rosca-circle", "--engine", "gpu"], "invalid choice"),
+        (
+            ["simulate", "rosca-circle", "--set", "collateral_mode=schedule"],
+            "needs collateral_schedule",
+        ),
     ],
 )
 def test_circle_bad_input(capsys, argv, needle):
