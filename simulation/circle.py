@@ -23,19 +23,27 @@ from theory.errors import ParameterError
 from theory.models.rosca_circle import CircleModel
 
 
-def _temptation(n: np.ndarray, c: float, d: float, k: Any) -> np.ndarray:
-    """``T_k`` on arrays (the float twin of :data:`theory.circle.TEMPTATION`)."""
-    m = np.maximum(n - k, 0).astype(float)
-    if d == 1.0:
-        return c * m
-    return c * d * (1.0 - d**m) / (1.0 - d)
+def _temptation(n: Any, c: float, d: Any, k: Any) -> np.ndarray:
+    """``T_k`` on arrays, ``d`` per member or common (the float twin of
+    :data:`theory.circle.TEMPTATION`)."""
+    m = np.maximum(np.asarray(n) - k, 0).astype(float)
+    d = np.asarray(d, dtype=float)
+    one = d == 1.0
+    safe = np.where(one, 0.5, d)
+    return np.where(one, c * m, c * safe * (1.0 - safe**m) / (1.0 - safe))
 
 
-def _future(n: np.ndarray, c: float, d: float, k: np.ndarray, cycles_left: int) -> np.ndarray:
-    if d == 1.0 or cycles_left <= 0:
-        return np.zeros(np.broadcast(n, k).shape)
-    value = np.maximum(0.0, n * c * d ** (k - 1.0) - c * (1.0 - d**n) / (1.0 - d))
-    return sum(d ** (n - k + 1.0 + (m - 1.0) * n) * value for m in range(1, cycles_left + 1))
+def _future(n: Any, c: float, d: Any, k: Any, cycles_left: int) -> np.ndarray:
+    """``V_k`` on arrays (:func:`theory.circle.future_value`); 0 where ``d = 1``."""
+    d = np.asarray(d, dtype=float)
+    shape = np.broadcast(np.asarray(n), np.asarray(k), d).shape
+    if cycles_left <= 0:
+        return np.zeros(shape)
+    one = d == 1.0
+    safe = np.where(one, 0.5, d)
+    value = np.maximum(0.0, n * c * safe ** (k - 1.0) - c * (1.0 - safe**n) / (1.0 - safe))
+    total = sum(safe ** (n - k + 1.0 + (m - 1.0) * n) * value for m in range(1, cycles_left + 1))
+    return np.where(one, 0.0, np.broadcast_to(total, shape))
 
 
 @dataclass(frozen=True, eq=False)
@@ -60,7 +68,7 @@ class CircleExperiment:
         if isinstance(self.runs, bool) or not isinstance(self.runs, int) or self.runs < 1:
             raise ParameterError(f"runs must be a positive integer, got {self.runs!r}")
         opts: dict[str, Any] = {o.name: o.default for o in self.model.options}
-        opts["collateral_schedule"] = ()
+        opts["collateral_schedule"] = opts["member_discounts"] = ()
         opts.update(self.options)
         object.__setattr__(self, "options", opts)
         self.model.check(self.values, opts)
@@ -91,6 +99,13 @@ class CircleRun:
     position: np.ndarray
     collateral: np.ndarray
     net: np.ndarray  # (runs, n) received - paid - slashed - sanctions, all cycles
+
+
+def member_discounts(exp: CircleExperiment) -> np.ndarray:
+    """Each member's discount factor: ``member_discounts`` when given, else ``discount``."""
+    given = exp.options.get("member_discounts") or ()
+    n = int(exp.values["members"])
+    return np.array([float(x) for x in given] if given else [float(exp.values["discount"])] * n)
 
 
 RECORDED = (
@@ -148,7 +163,8 @@ def circle_step(
     """
     s = {k: np.array(v, copy=True) for k, v in state.items()}
     v = {k: float(x) for k, x in exp.values.items()}
-    n, c, d, S = int(v["members"]), v["contribution"], v["discount"], v["sanction"]
+    n, c, S = int(v["members"]), v["contribution"], v["sanction"]
+    d = member_discounts(exp)[None, :]  # each member's own discount factor
     cycles, theta, p = int(v["cycles"]), v["theta"], v["default_probability"]
     gate = int(v["rating_gate"]) == 1
     R = len(runs)
@@ -346,11 +362,24 @@ def predict_defaults(exp: CircleExperiment) -> CirclePrediction:
     vals = dict(exp.values)
     if int(vals["rating_gate"]) == 0:  # no exclusion: future cycles are not at stake
         vals["cycles"] = Fraction(1)
+    own = exp.options.get("member_discounts") or ()
+    if own and exp.options["order"] == "random":
+        raise ParameterError(
+            "a prediction by position with member_discounts needs a fixed or "
+            "rating order (the member at each position must be known)"
+        )
+    # in cycle 1 the fixed and rating orders put member k - 1 at position k
+    positions = [
+        design({**vals, "discount": Fraction(own[k - 1]) if own else vals["discount"]}).positions[
+            k - 1
+        ]
+        for k in range(1, int(vals["members"]) + 1)
+    ]
     dsg = design(vals)
     theta = Fraction(exp.values["theta"])
     mode = exp.options["collateral_mode"]
     held: list[Fraction] = []
-    for pd_ in dsg.positions:
+    for pd_ in positions:
         if mode == "uniform":
             held.append(Fraction(exp.values["collateral"]))
         elif mode == "schedule":
@@ -359,11 +388,11 @@ def predict_defaults(exp: CircleExperiment) -> CirclePrediction:
             held.append(Fraction(exp.values["collateral_scale"]) * pd_.required_collateral)
     tempted = tuple(
         pd_.position
-        for pd_, k in zip(dsg.positions, held)
+        for pd_, k in zip(positions, held)
         if k + dsg.sanction + pd_.future_value < (1 + theta) * pd_.temptation
     )
     return CirclePrediction(
         tempted,
-        tuple(float(p.required_collateral) for p in dsg.positions),
+        tuple(float(p.required_collateral) for p in positions),
         tuple(float(k) for k in held),
     )

@@ -175,3 +175,16 @@ def test_cadcad_equals_batched_for_the_circle(policy, options, values):
         "net",
     ):
         np.testing.assert_array_equal(getattr(a, key), getattr(b, key), err_msg=key)
+
+
+def test_members_with_their_own_discount_factors():
+    """An impatient member (d = 1/2) at position 2 values the payments it would save less:
+    T = 100 (1/2 + 1/4) = 75 < K = 150, so it pays; the patient one at position 1 does not."""
+    own = tuple(F(x) for x in ("1", "0.5", "1", "0.5"))
+    exp = experiment(members=4, contribution=100, collateral=150,
+                     options={"member_discounts": own})
+    assert predict_defaults(exp).tempted == (1,)
+    s = summarise_circle(run_circle(exp))
+    assert s["defaults_by_position"] == [1.0, 0.0, 0.0, 0.0]
+    with pytest.raises(Exception, match="needs one per member"):
+        experiment(members=4, options={"member_discounts": own[:3]})

@@ -64,6 +64,13 @@ class CircleModel:
                 "collateral_mode 'schedule' needs collateral_schedule, a list "
                 f"of {n} amounts (one per position)"
             )
+        own = options.get("member_discounts") or ()
+        if own and len(own) != n:
+            raise ParameterError(
+                f"member_discounts has {len(own)} factors; it needs one per member ({n})"
+            )
+        if any(not 0 < x <= 1 for x in own):
+            raise ParameterError("member_discounts must each be in (0, 1]")
         if schedule and len(schedule) != n:
             raise ParameterError(
                 f"collateral_schedule has {len(schedule)} amounts; it needs one per member ({n})"
@@ -129,5 +136,11 @@ MODEL = CircleModel(
             ("uniform", "required", "released", "schedule"),
         ),
         Option("collateral_schedule", "", "collateral by position (mode 'schedule')", is_list=True),
+        Option(
+            "member_discounts",
+            "",
+            "each member's own discount factor (default: discount)",
+            is_list=True,
+        ),
     ),
 )
