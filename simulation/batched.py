@@ -37,6 +37,14 @@ class Trajectories:
         return self.columns % self.experiment.runs
 
 
+def _column(value: Any, like: np.ndarray) -> np.ndarray:
+    """``value`` as an array shaped and typed like the state column it replaces (a
+    mechanism may return a scalar, e.g. a constant 0, or a wider dtype)."""
+    if isinstance(value, np.ndarray) and value.shape == like.shape and value.dtype == like.dtype:
+        return value
+    return np.broadcast_to(np.asarray(value, dtype=like.dtype), like.shape)
+
+
 def run_batched(
     exp: Experiment,
     keys: Sequence[str] | None = None,
@@ -86,10 +94,7 @@ def run_batched(
         data[k][0] = state[k]
     for t in range(1, steps + 1):
         new = advance(exp, p, state, inc, pp, cols, t)
-        state = {
-            k: np.broadcast_to(np.asarray(v, dtype=state[k].dtype), (len(cols),))
-            for k, v in new.items()
-        }
+        state = {k: _column(v, state[k]) for k, v in new.items()}
         for k in record:
             data[k][t] = state[k]
         if progress is not None:
