@@ -9,7 +9,8 @@
 # %%
 from fractions import Fraction
 
-from simulation.circle import CircleExperiment, predict_defaults, run_circle, summarise_circle
+from simulation.circle import CircleExperiment, run_circle
+from simulation.circle_outcomes import predict_defaults, summarise_circle
 from theory.circle import design
 from theory.models.rosca_circle import MODEL
 

@@ -18,7 +18,8 @@ from matplotlib.axes import Axes
 
 from reports.cli_circle import compare_dict, design_dict
 from reports.figures import PALETTE, _ax, save
-from simulation.circle import CircleExperiment, run_circle, summarise_circle
+from simulation.circle import CircleExperiment, run_circle
+from simulation.circle_outcomes import summarise_circle
 from theory.models.rosca_circle import MODEL, CircleModel
 
 

@@ -108,7 +108,7 @@ def build(args: argparse.Namespace) -> Any:
 
 def cmd_simulate(args: argparse.Namespace) -> int:
     from reports.cli_sim import _write_frame
-    from simulation.circle import frame, summarise_circle
+    from simulation.circle_outcomes import frame, summarise_circle
     from simulation.runner import simulate_circle
 
     exp = build(args)
@@ -139,7 +139,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 def compare_dict(exp: Any, engine: str = "batched") -> dict[str, Any]:
     from scipy import stats
 
-    from simulation.circle import predict_defaults, summarise_circle
+    from simulation.circle_outcomes import predict_defaults, summarise_circle
     from simulation.runner import simulate_circle
 
     run = simulate_circle(exp, engine)

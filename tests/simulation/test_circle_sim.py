@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from reports.cli import main
-from simulation.circle import CircleExperiment, predict_defaults, run_circle, summarise_circle
+from simulation.circle import CircleExperiment, run_circle
+from simulation.circle_outcomes import predict_defaults, summarise_circle
 from theory.circle import design
 from theory.models.rosca_circle import MODEL
 
@@ -181,8 +182,7 @@ def test_members_with_their_own_discount_factors():
     """An impatient member (d = 1/2) at position 2 values the payments it would save less:
     T = 100 (1/2 + 1/4) = 75 < K = 150, so it pays; the patient one at position 1 does not."""
     own = tuple(F(x) for x in ("1", "0.5", "1", "0.5"))
-    exp = experiment(members=4, contribution=100, collateral=150,
-                     options={"member_discounts": own})
+    exp = experiment(members=4, contribution=100, collateral=150, options={"member_discounts": own})
     assert predict_defaults(exp).tempted == (1,)
     s = summarise_circle(run_circle(exp))
     assert s["defaults_by_position"] == [1.0, 0.0, 0.0, 0.0]
