@@ -62,6 +62,12 @@ def add_command(
     )
     add_point_options(p)
     add_run_options(p, runs_default=20)
+    p.add_argument(
+        "--zip",
+        action="store_true",
+        help="take the grid axes together, point by point (each of length 1 or one "
+        "common length), instead of their cartesian product",
+    )
     p.add_argument("--burn-in", type=int, metavar="T")
     p.add_argument("--backend", choices=("local", "processes", "dask"), default="local")
     p.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler (with --backend dask)")
@@ -118,7 +124,7 @@ class _Sink:
 def cmd_sweep(args: argparse.Namespace) -> int:
     from reports.cli_sim import progress_bar
     from simulation.backends import run_sweep
-    from simulation.experiment import Experiment, cartesian
+    from simulation.experiment import Experiment, cartesian, zipped
     from simulation.policies import POLICY_PARAMETERS, check_policy
     from theory.models import get_model
     from theory.parameters import parse_assignments, resolve
@@ -127,7 +133,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     base, extra = resolve(model, parse_assignments(args.sets), args.params, POLICY_PARAMETERS)
     axes = dict(parse_grid(model, g) for g in args.grid)
     points = []
-    for pt in cartesian(axes):
+    for pt in zipped(axes) if args.zip else cartesian(axes):
         values: dict[str, object] = dict(base)
         values.update(pt)
         points.append(values)

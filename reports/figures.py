@@ -75,6 +75,20 @@ def plot_regime_map(grid: RegimeGrid, ax: Axes | None = None) -> Axes:
         shading="nearest",
         rasterized=True,
     )
+    X, Y = np.meshgrid(grid.x, grid.y)
+    for c in codes:  # label each sizeable region at its centre
+        cells = (grid.codes == c) & ~grid.degenerate
+        if cells.mean() >= 0.04:
+            label = grid.names[c].replace(" + ", "\n+ ")
+            ax.text(
+                X[cells].mean(),
+                Y[cells].mean(),
+                label,
+                ha="center",
+                va="center",
+                fontsize=8,
+                bbox={"boxstyle": "round", "fc": "white", "alpha": 0.75},
+            )
     if grid.degenerate.any():
         Y, X = np.nonzero(grid.degenerate)
         ax.scatter(grid.x[X], grid.y[Y], s=2, color="black", label="degenerate")
