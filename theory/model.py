@@ -106,6 +106,21 @@ class Parameter:
         return sp.Symbol(self.name, **assumptions)
 
 
+class ParameterSet:
+    """Look-ups shared by every kind of model: a parameter by name, and the defaults."""
+
+    parameters: tuple[Parameter, ...]
+
+    def parameter(self, name: str) -> Parameter:
+        for q in self.parameters:
+            if q.name == name:
+                return q
+        raise ModelError(unknown("parameter", name, [q.name for q in self.parameters]))
+
+    def defaults(self) -> dict[str, Fraction]:
+        return {q.name: q.default_value for q in self.parameters}
+
+
 @dataclass(frozen=True)
 class StateVariable:
     """A state variable: its name, initial value (a constant or a function of ``p``),
@@ -152,7 +167,7 @@ k-th uniform random number of this run and timestep."""
 
 
 @dataclass(frozen=True, eq=False)
-class Model:
+class Model(ParameterSet):
     """A two-player differential game, written once.
 
     Parameters
@@ -256,15 +271,6 @@ class Model:
     def symbols(self) -> dict[str, sp.Symbol]:
         """The parameters' symbols, created once with their assumptions."""
         return {q.name: q.symbol() for q in self.parameters}
-
-    def parameter(self, name: str) -> Parameter:
-        for q in self.parameters:
-            if q.name == name:
-                return q
-        raise ModelError(unknown("parameter", name, [q.name for q in self.parameters]))
-
-    def defaults(self) -> dict[str, Fraction]:
-        return {q.name: q.default_value for q in self.parameters}
 
     def params(self, values: Mapping[str, Value]) -> Namespace:
         """A parameter namespace from a mapping of name to value."""

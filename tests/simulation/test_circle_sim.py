@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from reports.cli import main
-from simulation.circle import CircleExperiment, run_circle
+from simulation.circle import RECORDED, CircleExperiment, run_circle
 from simulation.circle_outcomes import predict_defaults, summarise_circle
 from theory.circle import design
 from theory.models.rosca_circle import MODEL
@@ -161,20 +161,7 @@ def test_cadcad_equals_batched_for_the_circle(policy, options, values):
 
     exp = experiment(policy=policy, runs=3, seed=5, options=options, **values)
     a, b = run_circle(exp), run_circle_cadcad(exp)
-    for key in (
-        "cycle",
-        "round",
-        "real",
-        "recipient",
-        "pot",
-        "contributions",
-        "expected",
-        "paid",
-        "missed",
-        "position",
-        "collateral",
-        "net",
-    ):
+    for key in (*RECORDED, "net"):
         np.testing.assert_array_equal(getattr(a, key), getattr(b, key), err_msg=key)
 
 

@@ -28,13 +28,13 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from theory.errors import ModelError, ParameterError, unknown
-from theory.model import Parameter
+from theory.errors import ParameterError
+from theory.model import Parameter, ParameterSet
 from theory.parameters import Option
 
 
 @dataclass(frozen=True, eq=False)
-class CircleModel:
+class CircleModel(ParameterSet):
     """An n-member ROSCA circle: parameters, options and behaviours."""
 
     name: str
@@ -45,15 +45,6 @@ class CircleModel:
     policies: tuple[str, ...] = ("roi", "v1")
     default_policy: str = "roi"
     kind: str = field(default="circle")
-
-    def parameter(self, name: str) -> Parameter:
-        for q in self.parameters:
-            if q.name == name:
-                return q
-        raise ModelError(unknown("parameter", name, [q.name for q in self.parameters]))
-
-    def defaults(self) -> dict[str, Fraction]:
-        return {q.name: q.default_value for q in self.parameters}
 
     def check(self, values: Mapping[str, Fraction], options: Mapping[str, Any]) -> None:
         """Cross-field checks: the schedule's length must be the number of members."""
