@@ -163,46 +163,10 @@ def test_cadcad_engine_sweep_equals_batched():
 
 
 def test_zip_and_product_grids(capsys):
-    assert (
-        main(
-            [
-                "sweep",
-                "inspection",
-                "--grid",
-                "P=1:3:3",
-                "--grid",
-                "C=1:2:3",
-                "--zip",
-                "--runs",
-                "1",
-                "--steps",
-                "10",
-                "--format",
-                "json",
-            ]
-        )
-        == 0
-    )
+    base = "sweep inspection --grid P=1:3:3 --runs 1 --steps 10 --format json".split()
+    assert main([*base, "--grid", "C=1:2:3", "--zip"]) == 0
     assert json.loads(capsys.readouterr()[0])["points"] == 3
-    assert (
-        main(
-            [
-                "sweep",
-                "inspection",
-                "--grid",
-                "P=1:3:3",
-                "--grid",
-                "C=1:2:3",
-                "--runs",
-                "1",
-                "--steps",
-                "10",
-                "--format",
-                "json",
-            ]
-        )
-        == 0
-    )
+    assert main([*base, "--grid", "C=1:2:3"]) == 0
     assert json.loads(capsys.readouterr()[0])["points"] == 9
-    assert main(["sweep", "inspection", "--grid", "P=1:3:3", "--grid", "C=1:2:2", "--zip"]) == 2
+    assert main([*base, "--grid", "C=1:2:2", "--zip"]) == 2
     assert "length 1 or one common length" in capsys.readouterr()[1]
