@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from reports.cli_circle import compare_dict, design_dict
+from reports.cli.design import compare_dict, design_dict
 from reports.figures import PALETTE, _ax, save
 from simulation.circle import CircleExperiment, run_circle
 from simulation.circle_outcomes import summarise_circle

@@ -6,16 +6,14 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from reports.files import OutputError, atomic_directory, check_parent
+from reports.cli.common import add_point_options, add_run_options
+from reports.cli.outputs import OutputError, atomic_directory, check_parent
 
 
-def add_command(
-    sub: Any, add_point_options: Callable[..., None], add_run_options: Callable[..., None]
-) -> None:
+def add_parser(sub: Any) -> None:
     p = sub.add_parser("report", help="write the equilibrium report (Markdown, HTML, figures)")
     p.add_argument(
         "model",
@@ -34,8 +32,8 @@ def add_command(
     )
 
 
-def cmd_report(args: argparse.Namespace) -> int:
-    from reports.cli_sim import build_experiment, progress_bar
+def run(args: argparse.Namespace) -> int:
+    from reports.cli.common import build_experiment, progress_bar
     from reports.document import render
     from reports.report import compute_report
 
@@ -79,7 +77,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def _circle_report(args: argparse.Namespace, out: Path) -> int:
     from reports.circle_report import compute_circle
-    from reports.cli_circle import circle_values
+    from reports.cli.design import circle_values
     from reports.document import render_circle_report
 
     start = time.perf_counter()

@@ -1,19 +1,19 @@
-"""The circle on the command line: ``rosca design``, and ``simulate``/``compare``/``report``
-when the model is ``rosca-circle``."""
+"""``rosca design``: the enforcement problem of the circle (and, until the circle is a model
+of the general core, its ``simulate`` and ``compare`` paths)."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
-from reports.files import check_table_path
+from reports.cli.common import add_point_options, write_frame
+from reports.cli.outputs import check_table_path
 
 
-def add_command(sub: Any, add_point_options: Callable[..., None]) -> None:
+def add_parser(sub: Any) -> None:
     p = sub.add_parser(
         "design", help="least collateral by position that keeps every member paying (rosca-circle)"
     )
@@ -66,7 +66,7 @@ def design_dict(values: dict[str, Fraction]) -> dict[str, Any]:
     }
 
 
-def cmd_design(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     _, values, _ = circle_values(args)
     d = design_dict(values)
     if args.format == "json":
@@ -106,8 +106,7 @@ def build(args: argparse.Namespace) -> Any:
     return CircleExperiment(model, values, options, args.policy, args.runs, args.seed)
 
 
-def cmd_simulate(args: argparse.Namespace) -> int:
-    from reports.cli_sim import _write_frame
+def circle_simulate(args: argparse.Namespace) -> int:
     from simulation.circle_outcomes import frame, summarise_circle
     from simulation.runner import simulate_circle
 
@@ -117,7 +116,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     run = simulate_circle(exp, args.engine)
     s = summarise_circle(run)
     if args.out:
-        _write_frame(frame(run), args.out)
+        write_frame(frame(run), args.out)
         s["out"] = args.out
     if args.format == "json":
         sys.stdout.write(json.dumps(s, indent=2) + "\n")
@@ -197,7 +196,7 @@ def compare_dict(exp: Any, engine: str = "batched") -> dict[str, Any]:
     }
 
 
-def cmd_compare(args: argparse.Namespace) -> int:
+def circle_compare(args: argparse.Namespace) -> int:
     d = compare_dict(build(args), args.engine)
     if args.format == "json":
         sys.stdout.write(json.dumps(d, indent=2) + "\n")

@@ -12,12 +12,12 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from reports.files import check_table_path
+from reports.cli.common import add_point_options, add_run_options
+from reports.cli.outputs import check_table_path
 from theory.errors import ParameterError, unknown
 
 
@@ -48,9 +48,7 @@ def parse_grid(model: Any, text: str) -> tuple[str, list[Fraction]]:
     return name, [Fraction(repr(float(v))) for v in values]
 
 
-def add_command(
-    sub: Any, add_point_options: Callable[..., None], add_run_options: Callable[..., None]
-) -> None:
+def add_parser(sub: Any) -> None:
     p = sub.add_parser("sweep", help="theory against simulation over a parameter grid")
     p.add_argument("model", metavar="MODEL")
     p.add_argument(
@@ -121,8 +119,8 @@ class _Sink:
                 self.tmp.unlink(missing_ok=True)
 
 
-def cmd_sweep(args: argparse.Namespace) -> int:
-    from reports.cli_sim import progress_bar
+def run(args: argparse.Namespace) -> int:
+    from reports.cli.common import progress_bar
     from simulation.backends import run_sweep
     from simulation.experiment import Experiment, cartesian, zipped
     from simulation.policies import POLICY_PARAMETERS, check_policy
