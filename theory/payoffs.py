@@ -1,4 +1,4 @@
-"""Symbolic payoff derivation: the stage game implied by a model's own functions.
+"""Symbolic payoff derivation: the normal form implied by a model's own functions.
 
 For each action profile the model's mechanisms are stepped on sympy symbols (holding the
 profile for ``model.stage_steps`` steps from the genesis state), then each player's reward
@@ -6,41 +6,70 @@ and cost functions are read on the resulting state: ``payoff = reward - cost``. 
 the one-shot game of the differential-game specification ``state+ = F(state, actions)``;
 no payoff is typed in by hand.
 
-Row player = ``model.players[0]``; action index 0 is "acting" (contribute, verify, cheat).
+A game of ``n`` single players with ``m_1, ..., m_n`` actions has one payoff array of shape
+``(m_1, ..., m_n)`` per player; for two players the arrays are sympy matrices (row player
+= ``model.players[0]``). A population of identical members is derived through counts in
+:mod:`theory.population`; with a given member count it can also be expanded here into
+that many single players (:func:`explicit_game`), which the tests hold against the counts.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import numpy as np
 import sympy as sp
 
-from theory.model import Model
+from theory.errors import ModelError
+from theory.model import Model, Player
+
+PayoffArray = Any
+"""A sympy Matrix (two players) or an N-dimensional sympy Array (three or more)."""
 
 
 @dataclass(frozen=True, eq=False)
 class StageGame:
-    """The reward, cost and payoff matrices of a model's stage game, as sympy matrices.
+    """The reward, cost and payoff arrays of a model's one-shot game.
 
     Attributes
     ----------
     model : Model
-    reward, cost, payoff : tuple of two sympy.Matrix
-        ``[row player, column player]``; entry ``[i, j]`` is for row action ``i`` and
-        column action ``j``.
+    players : tuple of Player
+        The players in order (the members, one by one, for an expanded population).
+    reward, cost, payoff : tuple of arrays, one per player
+        Entry ``[i, j, ...]`` is for the first player's action ``i``, the second's ``j``...
+        Sympy matrices for two players, N-dimensional sympy arrays otherwise.
     """
 
     model: Model
-    reward: tuple[sp.Matrix, sp.Matrix]
-    cost: tuple[sp.Matrix, sp.Matrix]
-    payoff: tuple[sp.Matrix, sp.Matrix]
+    reward: tuple[PayoffArray, ...]
+    cost: tuple[PayoffArray, ...]
+    payoff: tuple[PayoffArray, ...]
+    players: tuple[Player, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.players:
+            object.__setattr__(self, "players", self.model.players)
 
     @property
-    def actions(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        return (self.model.players[0].actions, self.model.players[1].actions)
+    def n_players(self) -> int:
+        return len(self.players)
+
+    @property
+    def actions(self) -> tuple[tuple[str, ...], ...]:
+        return tuple(pl.actions for pl in self.players)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(len(a) for a in self.actions)
+
+    def profiles(self) -> list[tuple[int, ...]]:
+        """Every pure profile, first player's action varying slowest."""
+        return list(itertools.product(*(range(m) for m in self.shape)))
 
     @property
     def symbols(self) -> tuple[sp.Symbol, ...]:
@@ -55,8 +84,8 @@ class StageGame:
             if k in self.model.symbols
         }
 
-    def at(self, values: Mapping[str, object]) -> tuple[sp.Matrix, sp.Matrix]:
-        """The payoff matrices at a point, exactly (rationals in, rationals out).
+    def at(self, values: Mapping[str, object]) -> tuple[PayoffArray, ...]:
+        """The payoff arrays at a point, exactly (rationals in, rationals out).
 
         Examples
         --------
@@ -68,40 +97,74 @@ class StageGame:
         [ 1, 0]])
         """
         sub = self.substitution(values)
-        return (self.payoff[0].subs(sub), self.payoff[1].subs(sub))
+        return tuple(P.subs(sub) for P in self.payoff)
 
-    def numeric(self, values: Mapping[str, object]) -> tuple[np.ndarray, np.ndarray]:
-        """The payoff matrices at a point as float arrays (through the compiled functions)."""
+    def numeric(self, values: Mapping[str, object]) -> tuple[np.ndarray, ...]:
+        """The payoff arrays at a point as float arrays (through the compiled functions)."""
         args = [float(values[s.name]) for s in self.symbols]  # type: ignore[arg-type]
         f = _compiled(self)
-        return (np.asarray(f[0](*args), dtype=float), np.asarray(f[1](*args), dtype=float))
+        k = self.n_players
+        return tuple(
+            np.asarray(g(*args), dtype=float).reshape(self.shape) for g in f[:k]
+        )
 
     def reward_cost_numeric(
         self, values: Mapping[str, object]
-    ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
-        """``((reward_row, reward_col), (cost_row, cost_col))`` at a point, as floats."""
+    ) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
+        """``((reward per player), (cost per player))`` at a point, as floats."""
         args = [float(values[s.name]) for s in self.symbols]  # type: ignore[arg-type]
         f = _compiled(self)
-        r = tuple(np.asarray(g(*args), dtype=float) for g in f[2:4])
-        c = tuple(np.asarray(g(*args), dtype=float) for g in f[4:6])
-        return (r[0], r[1]), (c[0], c[1])
+        k = self.n_players
+        r = tuple(np.asarray(g(*args), dtype=float).reshape(self.shape) for g in f[k : 2 * k])
+        c = tuple(np.asarray(g(*args), dtype=float).reshape(self.shape) for g in f[2 * k :])
+        return r, c
+
+    def entry(self, player: int, profile: tuple[int, ...]) -> sp.Expr:
+        """The payoff of ``player`` at a pure ``profile``."""
+        return self.payoff[player][profile]
+
+    def deviations(self, player: int, profile: tuple[int, ...]) -> list[tuple[int, ...]]:
+        """The profiles where ``player`` alone plays another action."""
+        return [
+            profile[:player] + (a,) + profile[player + 1 :]
+            for a in range(self.shape[player])
+            if a != profile[player]
+        ]
 
 
 @cache
-def _compiled(game: StageGame) -> tuple:
-    """One ``lambdify`` per matrix, at the numeric boundary, cached per game."""
-    mats = (*game.payoff, *game.reward, *game.cost)
-    return tuple(sp.lambdify(game.symbols, m, modules="numpy") for m in mats)
+def _compiled(game: StageGame) -> tuple[Any, ...]:
+    """One ``lambdify`` per array, at the numeric boundary, cached per game."""
+    arrays = (*game.payoff, *game.reward, *game.cost)
+    return tuple(sp.lambdify(game.symbols, _flat(A), modules="numpy") for A in arrays)
 
 
-def _tidy(expr: sp.Expr) -> sp.Expr:
-    """Targeted clean-up of a payoff entry: expand, then pull out common factors."""
-    return sp.factor_terms(sp.expand(sp.piecewise_fold(expr)))
+def _flat(A: PayoffArray) -> list[sp.Expr]:
+    if isinstance(A, sp.MatrixBase):
+        return list(A)
+    return list(sp.flatten(A.tolist()))
+
+
+def tidy(expr: Any) -> sp.Expr:
+    """Targeted clean-up of a payoff entry: fold piecewise parts, expand, then pull out
+    common factors (no blanket ``simplify``)."""
+    return sp.factor_terms(sp.expand(sp.piecewise_fold(sp.sympify(expr))))
+
+
+def _array(entries: dict[tuple[int, ...], sp.Expr], shape: tuple[int, ...]) -> PayoffArray:
+    if len(shape) == 2:
+        M = sp.zeros(*shape)
+        for (i, j), v in entries.items():
+            M[i, j] = v
+        return M
+    flat = [entries[idx] for idx in itertools.product(*(range(m) for m in shape))]
+    return sp.ImmutableDenseNDimArray(flat, shape)
 
 
 @cache
 def stage_game(model: Model) -> StageGame:
-    """Derive the stage game of ``model`` from its mechanisms, rewards and costs.
+    """Derive the one-shot game of ``model`` (single players) from its mechanisms,
+    rewards and costs.
 
     Examples
     --------
@@ -116,22 +179,93 @@ def stage_game(model: Model) -> StageGame:
     [-P, 0],
     [ G, 0]])
     """
+    if model.populations:
+        raise ModelError(
+            f"model {model.name}: a population game is derived through counts "
+            "(theory.population.population_game), or expanded with explicit_game(model, n)"
+        )
+    if model.many_rounds:
+        raise ModelError(
+            f"model {model.name}: a many-round model is analysed by one-shot deviation "
+            "(theory.rounds), not as a one-shot game"
+        )
     p = model.symbolic_parameters()
     genesis = model.initial_state(p)
-    flags = (model.players[0].flag, model.players[1].flag)
-    mats: dict[str, list[sp.Matrix]] = {
-        k: [sp.zeros(2, 2), sp.zeros(2, 2)] for k in ("reward", "cost")
+    players = model.players
+    shape = tuple(pl.n_actions for pl in players)
+    rewards: list[dict[tuple[int, ...], sp.Expr]] = [{} for _ in players]
+    costs: list[dict[tuple[int, ...], sp.Expr]] = [{} for _ in players]
+    for profile in itertools.product(*(range(m) for m in shape)):
+        encoded = tuple(pl.encode(i) for pl, i in zip(players, profile))
+        state = dict(genesis)
+        for pl, e in zip(players, encoded):
+            state[pl.flag] = e
+        for _ in range(model.stage_steps):
+            state = model.step(p, state, encoded)
+        for k, (r, c) in enumerate(model.rewards_costs(p, state)):
+            rewards[k][profile] = tidy(r)
+            costs[k][profile] = tidy(c)
+    reward = tuple(_array(r, shape) for r in rewards)
+    cost = tuple(_array(c, shape) for c in costs)
+    payoff = tuple(
+        _array({idx: tidy(rewards[k][idx] - costs[k][idx]) for idx in rewards[k]}, shape)
+        for k in range(len(players))
+    )
+    return StageGame(model, reward, cost, payoff)
+
+
+def explicit_game(model: Model, members: int) -> StageGame:
+    """A population model expanded into ``members`` single players, each member's payoff
+    derived by stepping the mechanisms with one array entry per member (no counts): an
+    independent derivation the tests hold against :mod:`theory.population`.
+
+    Examples
+    --------
+    >>> from theory.models import get_model
+    >>> g = explicit_game(get_model("volunteers"), 2)
+    >>> g.shape
+    (2, 2)
+    """
+    if not model.is_population_game:
+        raise ModelError(f"model {model.name}: explicit_game expands a one-population model")
+    (pop,) = model.players
+    if members < 2:
+        raise ModelError("a population needs at least two members")
+    if pop.n_actions**members > 4096:
+        raise ModelError(
+            f"model {model.name}: {pop.n_actions}^{members} profiles are too many to "
+            "enumerate; analyse it through counts (rosca solve does)"
+        )
+    values = dict(model.symbols)
+    values[pop.population] = sp.Integer(members)  # type: ignore[index]
+    p = model.params(values)
+    genesis = {
+        k: (np.array(list(v), dtype=object) if isinstance(v, np.ndarray) else v)
+        for k, v in model.initial_state(model.params(values | {pop.population: members})).items()
     }
-    for i, row_acts in enumerate((True, False)):
-        for j, col_acts in enumerate((True, False)):
-            state = dict(genesis)
-            state[flags[0]], state[flags[1]] = row_acts, col_acts
-            for _ in range(model.stage_steps):
-                state = model.step(p, state, (row_acts, col_acts))
-            for k, (r, c) in enumerate(model.rewards_costs(p, state)):
-                mats["reward"][k][i, j] = _tidy(sp.sympify(r))
-                mats["cost"][k][i, j] = _tidy(sp.sympify(c))
-    reward = (mats["reward"][0], mats["reward"][1])
-    cost = (mats["cost"][0], mats["cost"][1])
-    payoff = tuple((reward[k] - cost[k]).applyfunc(_tidy) for k in range(2))
-    return StageGame(model, reward, cost, (payoff[0], payoff[1]))
+    shape = (pop.n_actions,) * members
+    rewards: list[dict[tuple[int, ...], sp.Expr]] = [{} for _ in range(members)]
+    costs: list[dict[tuple[int, ...], sp.Expr]] = [{} for _ in range(members)]
+    for profile in itertools.product(range(pop.n_actions), repeat=members):
+        encoded = np.array([pop.encode(i) for i in profile], dtype=object)
+        state = dict(genesis)
+        state[pop.flag] = encoded
+        for _ in range(model.stage_steps):
+            state = model.step(p, state, (encoded,))
+        ((r, c),) = model.rewards_costs(p, state)
+        r = np.broadcast_to(np.asarray(r, dtype=object), (members,))
+        c = np.broadcast_to(np.asarray(c, dtype=object), (members,))
+        for k in range(members):
+            rewards[k][profile] = tidy(r[k])
+            costs[k][profile] = tidy(c[k])
+    players = tuple(
+        Player(f"{pop.name}[{k + 1}]", pop.actions, pop.flag, pop.reward, pop.cost)
+        for k in range(members)
+    )
+    reward = tuple(_array(r, shape) for r in rewards)
+    cost = tuple(_array(c, shape) for c in costs)
+    payoff = tuple(
+        _array({idx: tidy(rewards[k][idx] - costs[k][idx]) for idx in rewards[k]}, shape)
+        for k in range(members)
+    )
+    return StageGame(model, reward, cost, payoff, players)

@@ -1,0 +1,150 @@
+"""The analysis of a game of three or more single players at a parameter point.
+
+The normal form is derived from the mechanisms (:func:`theory.payoffs.stage_game`); every
+pure profile's equilibrium conditions come from :mod:`theory.pure`, are evaluated exactly
+at the point, and are held against a direct best-response enumeration of the exact payoff
+arrays. Mixed equilibria of games of three or more players are not enumerated here (their
+supports lead to polynomial systems); the result says so in its notes. Population models
+(identical members) are analysed through counts instead (:mod:`theory.population_analysis`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+
+import sympy as sp
+
+from theory.candidates import Candidate
+from theory.model import Model
+from theory.payoffs import StageGame, stage_game
+from theory.pure import Dominance, dominance, profile_label, pure_candidates, pure_equilibria_at
+
+
+@dataclass(frozen=True, eq=False)
+class ProfileEquilibrium:
+    """An equilibrium at the point: one exact probability vector per player."""
+
+    label: str
+    kind: str
+    strategies: tuple[tuple[sp.Expr, ...], ...]
+    candidate: Candidate | None
+
+    def conditions(self) -> list[str]:
+        return [sp.sstr(c) for c in self.candidate.conditions] if self.candidate else []
+
+
+@dataclass(frozen=True, eq=False)
+class NPlayerAnalysis:
+    """Everything ``rosca solve`` reports about an n-player game at one point."""
+
+    model: Model
+    values: dict[str, Fraction]
+    game: StageGame
+    candidates: tuple[Candidate, ...]
+    equilibria: tuple[ProfileEquilibrium, ...]
+    dominance: tuple[Dominance, ...]
+    degenerate: bool
+    agree: bool
+    notes: tuple[str, ...]
+    thresholds: tuple = ()
+
+    kind = "n-player"
+
+    @property
+    def players(self) -> list[str]:
+        return [pl.name for pl in self.model.players]
+
+    @property
+    def actions(self) -> list[list[str]]:
+        return [list(pl.actions) for pl in self.model.players]
+
+    @property
+    def point(self) -> dict[sp.Symbol, sp.Expr]:
+        return self.game.substitution(self.values)
+
+    @property
+    def regime(self) -> str:
+        name = " + ".join(e.label for e in self.equilibria) or "no pure equilibrium"
+        return f"degenerate: {name}" if self.degenerate else name
+
+    @property
+    def dominant(self) -> list[str]:
+        out = []
+        for d in self.dominance:
+            if d.strictly_at(self.point):
+                pl = self.model.players[d.player]
+                out.append(
+                    f"{pl.actions[d.better]} strictly dominates {pl.actions[d.worse]} "
+                    f"for the {pl.name}"
+                )
+        return out
+
+    @property
+    def provenance(self) -> dict[str, object]:
+        return {
+            "symbolic": "pure profiles: no profitable unilateral deviation, over sympy symbols",
+            "exact": "best-response enumeration of the exact payoff arrays",
+            "numeric": "none (mixed equilibria of three or more players are not enumerated)",
+            "exact_arithmetic": True,
+        }
+
+
+def _ties(game: StageGame, values: Mapping[str, object]) -> bool:
+    """Whether a player is indifferent between two actions against some pure profile of
+    the others (the n-player analogue of a degenerate bimatrix game)."""
+    arrays = game.at(values)
+    for k in range(game.n_players):
+        for profile in game.profiles():
+            if profile[k] != 0:
+                continue
+            vals = [arrays[k][dev] for dev in [profile, *game.deviations(k, profile)]]
+            if len(set(vals)) < len(vals):
+                return True
+    return False
+
+
+def analyse_nplayer(model: Model, values: Mapping[str, Fraction]) -> NPlayerAnalysis:
+    """Analyse an n-player game of single players at a point.
+
+    Examples
+    --------
+    >>> from theory.models import get_model
+    >>> a = analyse_nplayer(get_model("rosca-v2"), get_model("rosca-v2").defaults())
+    >>> a.regime, a.agree
+    ('(withhold, cheat)', True)
+    """
+    game = stage_game(model)
+    cands = tuple(pure_candidates(game))
+    point = game.substitution(values)
+    by_label = {c.label: c for c in cands}
+    direct = pure_equilibria_at(game, values)
+    eqs = []
+    for profile in direct:
+        label = profile_label(game, profile)
+        strategies = tuple(
+            tuple(sp.Integer(int(j == i)) for j in range(m)) for m, i in zip(game.shape, profile)
+        )
+        eqs.append(ProfileEquilibrium(label, "pure", strategies, by_label.get(label)))
+    symbolic = {c.label for c in cands if c.exists_at(point)}
+    notes = []
+    agree = symbolic == {e.label for e in eqs}
+    if not agree:
+        notes.append(
+            f"symbolic conditions and the exact enumeration disagree: {sorted(symbolic)} "
+            f"against {sorted(e.label for e in eqs)}"
+        )
+    if game.n_players > 2:
+        notes.append("mixed equilibria of games of three or more players are not enumerated")
+    return NPlayerAnalysis(
+        model,
+        dict(values),
+        game,
+        cands,
+        tuple(eqs),
+        tuple(dominance(game)),
+        _ties(game, values),
+        agree,
+        tuple(notes),
+    )

@@ -1,0 +1,153 @@
+"""The analysis of a game of identical members at a parameter point.
+
+The payoffs come through counts (:mod:`theory.population`), the pure equilibria as counts
+and the symmetric mixed equilibrium as closed forms with their conditions
+(:mod:`theory.symmetric`). At the point three answers are held together: the symbolic
+candidates' conditions, a direct evaluation of ``D(k)`` for every count (and the roots of
+the indifference polynomial), and, for a few members, the game expanded into one player
+per member (:func:`theory.payoffs.explicit_game`), derived independently of the counts,
+whose pure equilibria are enumerated profile by profile.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+
+import sympy as sp
+
+from theory.candidates import Candidate
+from theory.model import Model
+from theory.nplayer import ProfileEquilibrium
+from theory.payoffs import explicit_game
+from theory.population import PopulationGame, population_game
+from theory.pure import pure_equilibria_at
+from theory.symmetric import PointEquilibria, count_candidates, equilibria_at, symmetric_candidates
+
+#: Up to this many members the expanded game is enumerated as a cross-check.
+EXPLICIT_MEMBERS = 5
+
+
+@dataclass(frozen=True, eq=False)
+class PopulationAnalysis:
+    """Everything ``rosca solve`` reports about a population game at one point."""
+
+    model: Model
+    values: dict[str, Fraction]
+    game: PopulationGame
+    candidates: tuple[Candidate, ...]
+    point_equilibria: PointEquilibria
+    equilibria: tuple[ProfileEquilibrium, ...]
+    agree: bool
+    notes: tuple[str, ...]
+    thresholds: tuple = ()
+    dominant: tuple[str, ...] = ()
+
+    kind = "population"
+    degenerate = False
+
+    @property
+    def players(self) -> list[str]:
+        return [self.game.player.name]
+
+    @property
+    def actions(self) -> list[list[str]]:
+        return [list(self.game.actions)]
+
+    @property
+    def point(self) -> dict[sp.Symbol, sp.Expr]:
+        return self.game.substitution(self.values)
+
+    @property
+    def members(self) -> int:
+        return self.point_equilibria.members
+
+    @property
+    def regime(self) -> str:
+        return " + ".join(e.label for e in self.equilibria) or "none"
+
+    @property
+    def provenance(self) -> dict[str, object]:
+        return {
+            "symbolic": "payoffs through counts of the other members; binomial expectation "
+            "of the gain D(k) for the symmetric equilibrium",
+            "exact": "D(k) at every count; roots of the indifference polynomial "
+            f"({self.point_equilibria.how})",
+            "explicit": f"one player per member, enumerated, up to {EXPLICIT_MEMBERS} members",
+            "exact_arithmetic": self.point_equilibria.exact,
+        }
+
+
+def _count_label(game: PopulationGame, K: int, n: int) -> str:
+    a0, a1 = game.actions
+    return f"({K} {a0}, {n - K} {a1})"
+
+
+def analyse_population(model: Model, values: Mapping[str, Fraction]) -> PopulationAnalysis:
+    """Analyse a population game with two actions at a point.
+
+    Examples
+    --------
+    >>> from theory.models import get_model
+    >>> m = get_model("volunteers")
+    >>> a = analyse_population(m, m.defaults())
+    >>> a.regime, a.agree
+    ('(1 verify, 4 idle) + symmetric mixed', True)
+    """
+    game = population_game(model)
+    notes: list[str] = []
+    if len(game.actions) != 2:
+        raise NotImplementedError("population games with more than two actions")
+    cands = tuple(count_candidates(game) + symmetric_candidates(game))
+    pe = equilibria_at(game, values)
+    n = pe.members
+    point = game.substitution(values)
+    eqs: list[ProfileEquilibrium] = []
+    for lo, hi in pe.counts:
+        for K in range(lo, hi + 1) if hi - lo < 20 else (lo, hi):
+            share = sp.Rational(K, n)
+            match = next(
+                (c for c in cands if c.kind == "pure" and c.exists_at(point)
+                 and sp.sympify(c.strategies[0][0]).subs(point) == share),
+                None,
+            )
+            eqs.append(
+                ProfileEquilibrium(_count_label(game, K, n), "pure", ((share, 1 - share),), match)
+            )
+    sym_cands = [c for c in cands if c.kind == "symmetric"]
+    for value in pe.symmetric:
+        match = next((c for c in sym_cands if c.conditions and c.exists_at(point)), None)
+        eqs.append(ProfileEquilibrium("symmetric mixed", "symmetric", ((value, 1 - value),), match))
+    # agreement: the symbolic pure candidates at the point against the direct counts
+    sym_counts = set()
+    for c in cands:
+        if c.kind == "pure" and c.exists_at(point):
+            share = sp.sympify(c.strategies[0][0]).subs(point)
+            if share.is_number:
+                sym_counts.add(int(share * n))
+    direct_counts = {K for lo, hi in pe.counts for K in range(lo, hi + 1)}
+    agree = sym_counts <= direct_counts and all(
+        K in sym_counts or any(c.kind == "pure" and "any K" in c.label and c.exists_at(
+            point | {sp.Symbol("K", integer=True, positive=True): K}) for c in cands)
+        for K in direct_counts
+    )
+    if not agree:
+        notes.append(f"symbolic counts {sorted(sym_counts)} against direct {sorted(direct_counts)}")
+    sym_here = [c for c in sym_cands if c.conditions and c.exists_at(point)]
+    if len(sym_here) != len(pe.symmetric) and pe.how == "closed form":
+        agree = False
+        notes.append("symmetric candidates and the roots at the point disagree")
+    if n <= EXPLICIT_MEMBERS:
+        explicit = explicit_game(model, n)
+        found = {sum(1 for i in prof if i == 0) for prof in pure_equilibria_at(explicit, values)}
+        if found != direct_counts:
+            agree = False
+            notes.append(
+                f"the game expanded into {n} players has pure equilibria with "
+                f"{sorted(found)} members taking '{game.actions[0]}', the counts say "
+                f"{sorted(direct_counts)}"
+            )
+    if not pe.exact:
+        notes.append(f"symmetric equilibria found numerically ({pe.how})")
+    return PopulationAnalysis(model, dict(values), game, cands, pe, tuple(eqs), agree, tuple(notes))
