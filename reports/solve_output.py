@@ -13,6 +13,7 @@ from typing import Any
 
 import sympy as sp
 
+from reports import solve_other
 from theory.analysis import Analysis
 from theory.model import Model
 
@@ -33,6 +34,19 @@ def _matrix(M: sp.Matrix, conv: Any) -> list[list[Any]]:
 
 def to_dict(a: Analysis) -> dict[str, Any]:
     """The JSON-ready description of an analysis (see the README's JSON formats)."""
+    if a.kind != "two-player":
+        return solve_other.to_dict(a)
+    out = _two_player_dict(a)
+    general = solve_other.common(a)
+    for k, v in general.items():
+        out.setdefault(k, v)
+    for e, g in zip(out["equilibria"], general["equilibria"]):
+        for k in ("label", "strategies", "strategies_exact"):
+            e[k] = g[k]
+    return out
+
+
+def _two_player_dict(a: Analysis) -> dict[str, Any]:
     g = a.game
     A, B = a.payoffs_exact
     point = g.substitution(a.values)
@@ -118,6 +132,12 @@ def to_json(a: Analysis) -> str:
     return json.dumps(to_dict(a), indent=2)
 
 
+def _dispatch(a: Any, name: str) -> str | None:
+    if getattr(a, "kind", "two-player") == "two-player":
+        return None
+    return str(getattr(solve_other, name)(a))
+
+
 def text_table(
     M: sp.Matrix, N: sp.Matrix, rows: tuple[str, ...], cols: tuple[str, ...], conv: Any
 ) -> list[str]:
@@ -137,6 +157,9 @@ def text_table(
 
 
 def to_text(a: Analysis) -> str:
+    other = _dispatch(a, "to_text")
+    if other is not None:
+        return other
     g = a.game
     m = a.model
     rows, cols = g.actions
@@ -210,6 +233,9 @@ def bimatrix_latex(M: sp.Matrix, N: sp.Matrix, rows: tuple[str, ...], cols: tupl
 
 
 def to_latex(a: Analysis) -> str:
+    other = _dispatch(a, "to_latex")
+    if other is not None:
+        return other
     g = a.game
     rows, cols = g.actions
 
@@ -242,6 +268,9 @@ def to_latex(a: Analysis) -> str:
 
 def to_nfg(a: Analysis) -> str:
     """The game at the point as a Gambit strategic-form (``.nfg``) file, exact payoffs."""
+    other = _dispatch(a, "to_nfg")
+    if other is not None:
+        return other
     m: Model = a.model
     rows, cols = a.game.actions
     A, B = a.payoffs_exact

@@ -15,7 +15,6 @@ from typing import Any
 import numpy as np
 
 from simulation.experiment import Experiment, advance
-from simulation.policies import incentives, stack
 from theory.model import Namespace
 
 
@@ -42,7 +41,33 @@ def _column(value: Any, like: np.ndarray) -> np.ndarray:
     mechanism may return a scalar, e.g. a constant 0, or a wider dtype)."""
     if isinstance(value, np.ndarray) and value.shape == like.shape and value.dtype == like.dtype:
         return value
-    return np.broadcast_to(np.asarray(value, dtype=like.dtype), like.shape)
+    arr = np.asarray(value)
+    if arr.ndim == like.ndim - 1 and arr.shape == like.shape[:-1]:
+        arr = arr[..., None]  # a per-run value for a per-member variable
+    return np.broadcast_to(arr.astype(like.dtype, copy=False), like.shape)
+
+
+def _dtype(v: Any) -> Any:
+    arr = np.asarray(v)
+    if arr.dtype == bool:
+        return bool
+    return float
+
+
+def _groups(exp: Experiment, points: np.ndarray) -> list[np.ndarray]:
+    """Runs whose state has the same shape (member counts, rounds per game) are stepped
+    together; a sweep over a member count splits into groups."""
+    if not exp.model.populations and not exp.model.many_rounds:
+        return [np.arange(len(points))]
+    shapes: dict[tuple[Any, ...], list[int]] = {}
+    cache: dict[int, tuple[Any, ...]] = {}
+    for j, i in enumerate(points.tolist()):
+        if i not in cache:
+            p = exp.numeric(exp.points[i])
+            key = tuple(int(getattr(p, pl.population)) for pl in exp.model.populations)
+            cache[i] = key + (exp.rounds(p),)
+        shapes.setdefault(cache[i], []).append(j)
+    return [np.asarray(v) for v in shapes.values()]
 
 
 def run_batched(
@@ -60,6 +85,9 @@ def run_batched(
         gives exactly the columns of the full experiment).
     progress : called with the number of timesteps done.
 
+    Per-member variables are recorded as ``(steps + 1, runs, members)`` (padded with NaN,
+    or False, when points differ in their member count).
+
     Examples
     --------
     >>> from theory.models import get_model
@@ -71,32 +99,68 @@ def run_batched(
     n_total = exp.n_points * exp.runs
     cols = np.arange(n_total)[columns if columns is not None else slice(None)]
     points = cols // exp.runs
-    used, local = np.unique(points, return_inverse=True)  # only this slice's points
+    parts = [_run_group(exp, keys, cols[g], progress) for g in _groups(exp, points)]
+    if len(parts) == 1:
+        return Trajectories(exp, parts[0][0], parts[0][1])
+    order = np.argsort(np.concatenate([c for _, c in parts]), kind="stable")
+    data = {}
+    for k in parts[0][0]:
+        arrays = [d[k] for d, _ in parts]
+        width = max(a.shape[2] if a.ndim > 2 else 0 for a in arrays)
+        if width:
+            fill = False if arrays[0].dtype == bool else np.nan
+            arrays = [
+                np.pad(a, ((0, 0), (0, 0), (0, width - a.shape[2])), constant_values=fill)
+                for a in arrays
+            ]
+        data[k] = np.concatenate(arrays, axis=1)[:, order]
+    return Trajectories(exp, data, np.concatenate([c for _, c in parts])[order])
+
+
+def _run_group(
+    exp: Experiment,
+    keys: Sequence[str] | None,
+    cols: np.ndarray,
+    progress: Callable[[int], None] | None,
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    points = cols // exp.runs
+    used, local = np.unique(points, return_inverse=True)  # only this group's points
     chosen = [exp.points[i] for i in used]
-    values = {
-        q.name: np.array([float(pt[q.name]) for pt in chosen])[local] for q in exp.model.parameters
-    }
-    p = Namespace(values, "parameter")
-    inc = stack([incentives(exp.model, pt) for pt in chosen], local)
+    population = bool(exp.model.populations)
+    values: dict[str, Any] = {}
+    for q in exp.model.parameters:
+        column = np.array([float(pt[q.name]) for pt in chosen])[local]
+        if q.integer:
+            column = column.astype(np.int64)
+        values[q.name] = column[:, None] if population else column
+    for o in exp.model.options:
+        values[o.name] = chosen[0][o.name]  # options are the same across a sweep's points
+    p = exp.model.params(values)
     pp = exp.policy_namespace()
+    rounds = exp.rounds(exp.numeric(chosen[0]))
     state: dict[str, Any] = {}
     for i, pt in enumerate(chosen):
         init = exp.initial_state(pt)
         for k, v in init.items():
+            arr = np.asarray(v)
             if k not in state:
-                dtype = bool if isinstance(v, bool | np.bool_) else float
-                state[k] = np.empty(len(cols), dtype=dtype)
-            state[k][local == i] = v
+                shape = arr.shape if arr.ndim else ((1,) if population else ())
+                state[k] = np.empty((len(cols),) + shape, dtype=_dtype(arr))
+            state[k][local == i] = arr if arr.ndim or not population else arr.reshape(1)
+    genesis = {k: v.copy() for k, v in state.items()}
     record = list(keys) if keys is not None else list(state)
     steps: int = exp.n_steps
-    data = {k: np.empty((steps + 1, len(cols)), dtype=state[k].dtype) for k in record}
+    data = {k: np.empty((steps + 1,) + state[k].shape, dtype=state[k].dtype) for k in record}
     for k in record:
         data[k][0] = state[k]
     for t in range(1, steps + 1):
-        new = advance(exp, p, state, inc, pp, cols, t)
+        new = advance(exp, p, state, pp, cols, t, genesis, rounds)
         state = {k: _column(v, state[k]) for k, v in new.items()}
         for k in record:
             data[k][t] = state[k]
         if progress is not None:
             progress(t)
-    return Trajectories(exp, data, cols)
+    for k in record:
+        if population and data[k].ndim == 3 and data[k].shape[2] == 1:
+            data[k] = data[k][:, :, 0]  # a per-run value recorded as (steps + 1, runs)
+    return data, cols

@@ -7,7 +7,7 @@ become partial state update blocks: the first holds the policy (the players' dec
 and updates the action flags, the block's mechanisms and the beliefs; later blocks read
 the actions back from the flags. String keys appear here and nowhere else.
 
-cadCAD's own multi-process mode hands all runs one random state (DOMAIN.md section 5) and
+cadCAD's own multi-process mode hands all runs one random state (docs/domain.md section 5) and
 is slower than its single-process mode; ``workers > 1`` therefore splits the subsets over
 a process pool, each worker running single-process cadCAD on its share. The output is the
 same either way, which the tests check, also against cadCAD's own multi-process mode.
@@ -23,35 +23,68 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from simulation.experiment import Experiment
-from simulation.policies import Incentives, incentives
-from simulation.rng import uniform
+from simulation.experiment import Experiment, draws, prepare
 from theory.errors import ModelError, unknown
 from theory.model import Namespace
 
 META = ("simulation", "subset", "run", "substep", "timestep")
 
 
-def _blocks(exp: Experiment, incs: list[Incentives]) -> list[dict[str, Any]]:
+def _needs_preparation(exp: Experiment, rounds: int) -> bool:
+    games = rounds > 1 and exp.n_steps > rounds
+    return games or any(v.draw for v in exp.model.state)
+
+
+def _blocks(exp: Experiment, genesis: dict[int, dict[str, Any]], rounds: int) -> list[dict]:
     model = exp.model
     behaviour = exp.behaviour
     pp = exp.policy_namespace()
-    names = [q.name for q in model.parameters]
+    ints = {q.name for q in model.parameters if q.integer}
+    names = [q.name for q in model.parameters] + [o.name for o in model.options]
+    learner_keys = [k for k in exp.state_keys if k not in model.state_keys]
 
     def p_of(params: dict[str, Any]) -> Namespace:
-        return Namespace({k: params[k] for k in names}, "parameter")
+        return Namespace(
+            {k: int(params[k]) if k in ints else params[k] for k in names}, "parameter"
+        )
+
+    def run_of(params: dict[str, Any]) -> int:
+        return int(params["_global_run"])
+
+    def now(s: dict[str, Any], first: bool) -> int:
+        """The 1-based timestep being computed: the first substep still sees the last
+        record of the previous timestep; later ones see this timestep's."""
+        return int(s["timestep"]) + 1 if first else int(s["timestep"])
+
+    decide_first = not _needs_preparation(exp, rounds)
+
+    def prepared(params: dict, substep: int, sH: Any, s: dict, **kw: Any) -> dict:
+        t = now(s, True)
+        state = {k: s[k] for k in model.state_keys}
+        point = genesis[int(params["_point"])]
+        return {"state": prepare(exp, p_of(params), state, point, run_of(params), t, rounds)}
 
     def decide(params: dict[str, Any], substep: int, sH: Any, s: dict[str, Any], **kw: Any) -> dict:
-        t = int(s["timestep"]) + 1
-        run = int(params["_global_run"])
-
-        def draw(k: int) -> float:
-            return uniform(int(params["_seed"]), run, t, k)
-
+        t = now(s, decide_first)
+        r = (t - 1) % rounds
+        draw = draws(exp, run_of(params), t)
         acts = behaviour.decide(
-            p_of(params), Namespace(s, "state variable"), incs[int(params["_point"])], pp, draw
+            p_of(params), Namespace(s, "state variable"), s, pp, draw, r
         )
-        return {"acts": (bool(acts[0]), bool(acts[1]))}
+        return {"acts": tuple(a.copy() if isinstance(a, np.ndarray) else a for a in acts)}
+
+    def learn(params: dict[str, Any], substep: int, sH: Any, s: dict[str, Any], **kw: Any) -> dict:
+        t = now(s, False)
+        r = (t - 1) % rounds
+        acts = tuple(s[pl.flag] for pl in model.players)
+        ns = Namespace(s, "state variable")
+        return {"learned": behaviour.update(p_of(params), ns, s, acts, pp, r, rounds)}
+
+    def pick(source: str, key: str) -> Callable[..., tuple[str, Any]]:
+        def update(params: dict, substep: int, sH: Any, s: dict, _input: dict, **kw: Any) -> tuple:
+            return key, _input[source][key]
+
+        return update
 
     def flag_update(k: int) -> Callable[..., tuple[str, Any]]:
         key = model.players[k].flag
@@ -61,33 +94,42 @@ def _blocks(exp: Experiment, incs: list[Incentives]) -> list[dict[str, Any]]:
 
         return update
 
+    per_member = {v.name for v in model.state if v.per_member}
+
     def mechanism_update(m: Any, first: bool) -> Callable[..., tuple[str, Any]]:
         def update(params: dict, substep: int, sH: Any, s: dict, _input: dict, **kw: Any) -> tuple:
             acts = _input["acts"] if first else tuple(s[pl.flag] for pl in model.players)
-            a = Namespace({pl.name: act for pl, act in zip(model.players, acts)}, "player")
-            return m.writes, m.fn(p_of(params), Namespace(s, "state variable"), a)
-
-        return update
-
-    def belief_update(key: str) -> Callable[..., tuple[str, Any]]:
-        def update(params: dict, substep: int, sH: Any, s: dict, _input: dict, **kw: Any) -> tuple:
-            return key, behaviour.update(Namespace(s, "state variable"), _input["acts"], pp)[key]
+            a = model.actions_namespace(acts)
+            value = m.fn(p_of(params), Namespace(s, "state variable"), a)
+            if m.writes in per_member:  # one value per member, as the batched engine keeps
+                like = np.asarray(s[m.writes])
+                value = np.broadcast_to(np.asarray(value).astype(like.dtype), like.shape).copy()
+            return m.writes, value
 
         return update
 
     blocks: list[dict[str, Any]] = []
+    if _needs_preparation(exp, rounds):
+        blocks.append(
+            {
+                "policies": {"prepare": prepared},
+                "variables": {k: pick("state", k) for k in model.state_keys},
+            }
+        )
     for index, block in enumerate(model.blocks or ((),)):
         variables: dict[str, Any] = {}
         policies: dict[str, Any] = {}
         if index == 0:
             policies["decide"] = decide
-            for k in range(2):
+            for k in range(len(model.players)):
                 variables[model.players[k].flag] = flag_update(k)
-            for key in behaviour.belief_keys():
-                variables[key] = belief_update(key)
         for m in block:
             variables[m.writes] = mechanism_update(m, index == 0)
         blocks.append({"policies": policies, "variables": variables})
+    if learner_keys:
+        blocks.append(
+            {"policies": {"learn": learn}, "variables": {k: pick("learned", k) for k in learner_keys}}
+        )
     return blocks
 
 
@@ -109,7 +151,6 @@ def _configs(exp: Experiment, subsets: list[int]) -> list[Any]:
     from cadCAD.configuration import Experiment as CadExperiment
     from cadCAD.configuration.utils import config_sim
 
-    incs = [incentives(exp.model, pt) for pt in exp.points]
     points = [g // exp.runs for g in subsets]
     M: dict[str, list[Any]] = {
         "_global_run": list(subsets),
@@ -118,10 +159,14 @@ def _configs(exp: Experiment, subsets: list[int]) -> list[Any]:
     }
     for q in exp.model.parameters:
         M[q.name] = [float(exp.points[i][q.name]) for i in points]
+    for o in exp.model.options:
+        M[o.name] = [exp.points[i][o.name] for i in points]
     if len(subsets) == 1:
         M = {k: v * 2 for k, v in M.items()}  # cadCAD turns a 1-list sweep into a scalar
     genesis = exp.initial_state(exp.points[points[0]])
-    blocks = _blocks(exp, incs)
+    starts = {i: exp.model.initial_state(exp.numeric(exp.points[i])) for i in set(points)}
+    rounds = exp.rounds(exp.numeric(exp.points[points[0]]))
+    blocks = _blocks(exp, starts, rounds)
     validate_blocks(genesis, blocks)
     cad = CadExperiment()
     cad.append_model(
@@ -133,9 +178,15 @@ def _configs(exp: Experiment, subsets: list[int]) -> list[Any]:
     return configs[:1] if len(subsets) == 1 else configs
 
 
+def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return a.keys() == b.keys() and all(
+        np.shape(a[k]) == np.shape(b[k]) and np.array_equal(a[k], b[k]) for k in a
+    )
+
+
 def _initial_states_differ(exp: Experiment) -> bool:
     first = exp.initial_state(exp.points[0])
-    return any(exp.initial_state(pt) != first for pt in exp.points[1:])
+    return any(not _same(exp.initial_state(pt), first) for pt in exp.points[1:])
 
 
 def _execute(exp: Experiment, subsets: list[int], mode: str = "single") -> pd.DataFrame:

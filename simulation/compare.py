@@ -1,24 +1,34 @@
 """Theory against simulation: do the simulated agents end up where the theory predicts?
 
-For each parameter point the simulated players' time-averaged action frequencies after a
-burn-in (with a t confidence interval across runs) are held against the theory's
-prediction for the policy (:mod:`theory.dynamics`):
+Only this module (and the reports built on it) reads the theory. The prediction for each
+behaviour (:func:`predict`, with the reason it applies):
 
-* ``fictitious-play`` and ``ema``: the Nash equilibria of the hurdle game
-  ``R - (1 + theta) C`` (the nearest one when there are several);
-* ``logit``: the logit quantal response equilibrium of that game;
-* ``last-observation``: the exact cycle of simultaneous best response from the genesis
-  profile, its period and its frequencies;
-* a model's native policy: the Nash equilibrium, as the reference the policy is judged by.
+* ``fictitious-play``, ``ema`` and ``roi``: the Nash equilibria of the hurdle game
+  ``R - (1 + theta) C`` (fictitious play converges in time average, Miyasawa 1961; the
+  seed's rule is a best response to experience in that game);
+* ``reinforcement``: the Nash equilibria of ``R - C``, the rest points of the replicator
+  dynamics that are its mean motion (Borgers and Sarin 1997), around which time averages
+  settle;
+* ``q-learning``: the logit quantal response equilibrium at the learner's temperature
+  times each player's payoff range (Tuyls et al. 2006; Kianercy and Galstyan 2012);
+* ``logit``: the logit QRE of the hurdle game at the policy's noise;
+* ``last-observation``: the exact cycle of simultaneous best response from genesis;
+* a model's own policy: the Nash equilibrium, as the reference it is judged by.
 
-The verdict combines the distance (largest absolute difference of acting probabilities)
-with the regime: a unique pure equilibrium must be reached and held; a game without a pure
-equilibrium must not settle on a pure profile; a best-response cycle must have the
-predicted period.
+For a population the frequencies are the share of members taking each action, against
+the pure equilibria (as shares) and the symmetric equilibrium (or its QRE).
+
+The verdict is an equivalence test at a tolerance, never widened by the noise: with the
+time-averaged frequencies of each run after a burn-in, their mean across runs and a 95 %
+t-interval of half-width ``h``, a difference ``delta`` from the nearest prediction is
+``agree`` when ``|delta| + h <= tolerance``, ``disagree`` when ``|delta| - h > tolerance``
+and ``inconclusive`` otherwise, with the number of runs that would be needed. The
+smallest difference the run could have detected is reported as its power.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -26,60 +36,173 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from simulation.analysis import periods
 from simulation.experiment import Experiment
-from simulation.policies import incentives
-from theory.dynamics import best_response_cycle, cycle_frequencies, hurdle_game, logit_qre
+from theory.dynamics import (
+    best_response_path,
+    hurdle_arrays,
+    logit_qre_bimatrix,
+    population_qre,
+)
 from theory.payoffs import stage_game
+from theory.population import population_game
+from theory.symmetric import equilibria_at
 from theory.vertices import exact_equilibria
 
 TOLERANCE = 0.05
+Vector = tuple[float, ...]
 
 
 @dataclass(frozen=True)
 class Prediction:
+    """What the theory predicts: candidate frequency profiles (one vector per player)."""
+
     kind: str
-    candidates: tuple[tuple[float, float], ...]  # acting probabilities (row, col)
-    pure: tuple[tuple[bool, bool], ...]  # the pure equilibria among them
+    why: str
+    profiles: tuple[tuple[Vector, ...], ...]
+    pure: tuple[tuple[int, ...], ...]
     period: int | None
 
+    @property
+    def candidates(self) -> tuple[tuple[float, ...], ...]:
+        """Each candidate as the probability of every player's first action."""
+        return tuple(tuple(v[0] for v in prof) for prof in self.profiles)
 
-def predict(exp: Experiment, values: dict[str, Fraction]) -> Prediction:
-    """The theory's prediction for the experiment's policy at one point."""
+
+def payoff_arrays(exp: Experiment, values: dict[str, Any], hurdle: bool) -> tuple:
+    """The theory's payoff arrays at the point (the seam the mutation tests cut)."""
     game = stage_game(exp.model)
-    Ah, Bh = hurdle_game(game, values)
-    A = np.array(Ah.tolist(), dtype=float)
-    B = np.array(Bh.tolist(), dtype=float)
-    ext = exact_equilibria(
-        [[Fraction(str(v)) for v in row] for row in Ah.tolist()],
-        [[Fraction(str(v)) for v in row] for row in Bh.tolist()],
-    ).extreme
-    nash = tuple((float(x[0]), float(y[0])) for x, y in ext)
+    return tuple(np.array(A.tolist(), dtype=float) for A in hurdle_arrays(game, values, hurdle))
+
+
+def nash_profiles(arrays: tuple) -> tuple[tuple[tuple[Vector, ...], ...], tuple]:
+    """Nash equilibria of payoff arrays: every extreme equilibrium of a bimatrix game
+    (exact), the pure equilibria of larger games."""
+    if len(arrays) == 2:
+        A, B = (np.asarray(x, float) for x in arrays)
+        ext = exact_equilibria(
+            [[Fraction(repr(float(v))) for v in row] for row in A],
+            [[Fraction(repr(float(v))) for v in row] for row in B],
+        ).extreme
+        profs = tuple((tuple(map(float, x)), tuple(map(float, y))) for x, y in ext)
+    else:
+        profs = ()
+        shape = np.shape(arrays[0])
+        for idx in np.ndindex(*shape):
+            if all(
+                arrays[k][idx] >= np.max(arrays[k][idx[:k] + (slice(None),) + idx[k + 1 :]])
+                for k in range(len(arrays))
+            ):
+                profs += (tuple(tuple(float(j == i) for j in range(m)) for i, m in zip(idx, shape)),)
     pure = tuple(
-        (bool(x[0] == 1), bool(y[0] == 1)) for x, y in ext if x[0] in (0, 1) and y[0] in (0, 1)
+        tuple(int(np.argmax(v)) for v in prof) for prof in profs if all(max(v) == 1 for v in prof)
     )
-    if exp.policy_name == "last-observation":
+    return profs, pure
+
+
+def predict(exp: Experiment, values: dict[str, Any]) -> Prediction:
+    """The theory's prediction for the experiment's policy at one point."""
+    if exp.model.is_population_game:
+        return _predict_population(exp, values)
+    name = exp.policy_name
+    if name == "q-learning":
+        arrays = payoff_arrays(exp, values, hurdle=False)
+        if len(arrays) != 2:
+            return _nash(exp, values, False, "pure equilibria (QRE of n players not computed)")
+        tau = float(exp.policy_parameters["temperature"])
+        lams = [tau * max(float(np.ptp(a)), 1e-12) for a in arrays]
+        qre = logit_qre_bimatrix(arrays[0], arrays[1], lams[0], lams[1])
+        profs = tuple((tuple(map(float, x)), tuple(map(float, y))) for x, y in qre)
+        return Prediction(
+            f"logit QRE at temperature {tau:g} x payoff range",
+            "Q-learning with Boltzmann exploration rests at the logit QRE of the payoffs it "
+            "experiences, at its temperature",
+            profs,
+            (),
+            None,
+        )
+    if name == "logit":
+        arrays = payoff_arrays(exp, values, hurdle=True)
+        plain = payoff_arrays(exp, values, hurdle=False)
+        lam = float(exp.policy_parameters["noise"]) * max(max(float(np.ptp(a)) for a in plain),
+                                                          1e-12)
+        qre = logit_qre_bimatrix(arrays[0], arrays[1], lam, lam)
+        profs = tuple((tuple(map(float, x)), tuple(map(float, y))) for x, y in qre)
+        return Prediction(
+            f"logit QRE (noise {lam:.4g})",
+            "smooth fictitious play rests at the logit QRE of the hurdle game",
+            profs,
+            (),
+            None,
+        )
+    if name == "last-observation":
+        arrays = payoff_arrays(exp, values, hurdle=True)
         genesis = exp.initial_state(values)
-        start = tuple(bool(genesis[pl.flag]) for pl in exp.model.players)
-        cycle, per = best_response_cycle(A, B, start)  # type: ignore[arg-type]
-        fr = cycle_frequencies(cycle)
-        return Prediction("best-response cycle", ((float(fr[0]), float(fr[1])),), pure, per)
-    if exp.policy_name == "logit":
-        lam = float(exp.policy_parameters["noise"]) * incentives(exp.model, values).scale
-        qre = tuple(logit_qre(A, B, lam))
-        return Prediction(f"logit QRE (noise {lam:.4g})", qre, (), None)
-    kind = "Nash equilibrium of the hurdle game"
-    if exp.policy_name in exp.model.native_policies:
-        kind += " (reference for the model's own policy)"
-    return Prediction(kind, nash, pure, 1 if len(nash) == 1 and pure else None)
+        start = tuple(int(pl.decode(genesis[pl.flag])) for pl in exp.model.players)
+        cycle, per = best_response_path(arrays, start)
+        freq = tuple(
+            tuple(sum(prof[k] == a for prof in cycle) / per for a in range(m))
+            for k, m in enumerate(np.shape(arrays[0]))
+        )
+        _, pure = nash_profiles(arrays)
+        return Prediction(
+            "best-response cycle",
+            "simultaneous myopic best response is a deterministic map on profiles",
+            (freq,),
+            pure,
+            per,
+        )
+    if name == "reinforcement":
+        return _nash(exp, values, False, "the replicator dynamics' rest points and time averages")
+    why = "time averages of fictitious play and of the seed's ROI rule approach them"
+    if name in exp.model.native_policies:
+        why = "the reference the model's own policy is judged by"
+    return _nash(exp, values, True, why)
 
 
-def _ci(xs: np.ndarray) -> tuple[float, float] | None:
-    if len(xs) < 2:
-        return None
+def _nash(exp: Experiment, values: dict[str, Any], hurdle: bool, why: str) -> Prediction:
+    arrays = payoff_arrays(exp, values, hurdle)
+    profs, pure = nash_profiles(arrays)
+    kind = "Nash equilibrium of the hurdle game" if hurdle else "Nash equilibrium"
+    return Prediction(kind, why, profs, pure, 1 if len(profs) == 1 and pure else None)
+
+
+def _predict_population(exp: Experiment, values: dict[str, Any]) -> Prediction:
+    game = population_game(exp.model)
+    n = game.members(values)
+    name = exp.policy_name
+    hurdle = name == "roi"
+    theta = float(values.get("theta", 0)) if hurdle else 0.0
+    vals = dict(values)
+    if name == "q-learning":
+        table = np.array(game.payoff_table(vals), dtype=float)
+        gains = table[0] - table[1]
+        tau = float(exp.policy_parameters["temperature"])
+        lam = tau * max(float(np.ptp(table)), 1e-12)
+        profs = tuple(((p, 1 - p),) for p in population_qre(gains, lam))
+        return Prediction(
+            f"symmetric logit QRE at temperature {tau:g} x payoff range",
+            "each member's Q-learning rests at the logit QRE of what it experiences",
+            profs,
+            (),
+            None,
+        )
+    if theta:
+        why = "with a hurdle theta the members compare reward with (1 + theta) cost"
+    else:
+        why = "the members' learning rests at the game's equilibria (as shares of members)"
+    pe = equilibria_at(game, vals)
+    profs = tuple(((K / n, 1 - K / n),) for lo, hi in pe.counts for K in (lo, hi))
+    profs += tuple(((float(p), 1 - float(p)),) for p in pe.symmetric)
+    return Prediction("equilibria of the population game", why, profs, (), None)
+
+
+def _ci(xs: np.ndarray) -> tuple[float, float]:
+    """Mean and the half-width of its 95 % t-interval across runs (0 for one run or no
+    spread: the run is deterministic or there is nothing to estimate the spread from)."""
     m = float(xs.mean())
-    half = float(stats.t.ppf(0.975, len(xs) - 1) * xs.std(ddof=1) / np.sqrt(len(xs)))
-    return (m - half, m + half)
+    if len(xs) < 2:
+        return m, 0.0
+    return m, float(stats.t.ppf(0.975, len(xs) - 1) * xs.std(ddof=1) / math.sqrt(len(xs)))
 
 
 @dataclass(frozen=True)
@@ -88,138 +211,265 @@ class Comparison:
 
     model: str
     policy: str
-    parameters: dict[str, float]
+    parameters: dict[str, Any]
     prediction: Prediction
-    predicted: tuple[float, float]
-    simulated: tuple[float, float]
-    ci: tuple[tuple[float, float] | None, tuple[float, float] | None]
+    predicted_profile: tuple[Vector, ...]
+    simulated_profile: tuple[Vector, ...]
+    half_widths: tuple[Vector, ...]
     runs: int
     burn_in: int
+    tolerance: float
     distance: float
     period: int | None
     regime_predicted: str
     regime_simulated: str
     regime_agree: bool
-    agree: bool
     verdict: str
+    runs_needed: int | None
+    detectable: float
+    text: str
+
+    @property
+    def agree(self) -> bool:
+        return self.verdict == "agree"
+
+    @property
+    def predicted(self) -> tuple[float, ...]:
+        return tuple(v[0] for v in self.predicted_profile)
+
+    @property
+    def simulated(self) -> tuple[float, ...]:
+        return tuple(v[0] for v in self.simulated_profile)
+
+    @property
+    def ci(self) -> tuple[tuple[float, float] | None, ...]:
+        return tuple(
+            (v[0] - h[0], v[0] + h[0]) if self.runs > 1 else None
+            for v, h in zip(self.simulated_profile, self.half_widths)
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        def vec(p: float) -> list[float]:
-            return [p, 1.0 - p]
-
+        names = ("row", "col")
+        predicted = {
+            "kind": self.prediction.kind,
+            "why": self.prediction.why,
+            "profile": [list(v) for v in self.predicted_profile],
+            "candidates": [[list(v) for v in prof] for prof in self.prediction.profiles],
+            "period": self.prediction.period,
+        }
+        simulated: dict[str, Any] = {
+            "profile": [list(v) for v in self.simulated_profile],
+            "half_width": [list(h) for h in self.half_widths],
+            "runs": self.runs,
+            "burn_in": self.burn_in,
+        }
+        if len(self.predicted_profile) == 2:
+            for k, key in enumerate(names):
+                predicted[key] = list(self.predicted_profile[k])
+                simulated[key] = list(self.simulated_profile[k])
+            simulated["ci"] = {
+                key: (list(c) if c is not None else None) for key, c in zip(names, self.ci)
+            }
         return {
             "model": self.model,
             "policy": self.policy,
             "parameters": self.parameters,
-            "predicted": {
-                "row": vec(self.predicted[0]),
-                "col": vec(self.predicted[1]),
-                "kind": self.prediction.kind,
-                "candidates": [
-                    {"row": vec(r), "col": vec(c)} for r, c in self.prediction.candidates
-                ],
-                "period": self.prediction.period,
-            },
-            "simulated": {
-                "row": vec(self.simulated[0]),
-                "col": vec(self.simulated[1]),
-                "ci": {
-                    "row": list(self.ci[0]) if self.ci[0] else None,
-                    "col": list(self.ci[1]) if self.ci[1] else None,
-                },
-                "runs": self.runs,
-                "burn_in": self.burn_in,
-            },
+            "predicted": predicted,
+            "simulated": simulated,
             "distance": self.distance,
+            "tolerance": self.tolerance,
+            "verdict": self.verdict,
             "agree": self.agree,
+            "runs_needed": self.runs_needed,
+            "detectable_difference": self.detectable,
             "period": self.period,
             "regime": {
                 "predicted": self.regime_predicted,
                 "simulated": self.regime_simulated,
                 "agree": self.regime_agree,
             },
-            "verdict": self.verdict,
+            "text": self.text,
         }
+
+
+def frequencies(exp: Experiment, actions: list[np.ndarray], burn: int) -> list[np.ndarray]:
+    """Per player, the time-averaged frequency of each action in every run, ``(runs, m)``:
+    of its actions, or of its members' actions for a population."""
+    out = []
+    for pl, a in zip(exp.model.players, actions):
+        tail = np.asarray(a)[burn + 1 :]
+        hot = tail[..., None] == np.arange(pl.n_actions)
+        if hot.ndim == 4:  # (steps, runs, members, m): the share of members
+            hot = hot.mean(axis=2)
+        out.append(hot.mean(axis=0))
+    return out
+
+
+def compare_actions(
+    exp: Experiment,
+    values: dict[str, Any],
+    actions: list[np.ndarray],
+    burn_in: int | None = None,
+    tolerance: float = TOLERANCE,
+) -> Comparison:
+    """Compare one point's simulated actions (per player, action indices shaped
+    ``(steps + 1, runs)`` or ``(steps + 1, runs, members)``) with the theory."""
+    steps = np.shape(actions[0])[0] - 1
+    burn = steps // 2 if burn_in is None else burn_in
+    if not 0 <= burn < steps:
+        raise ValueError(f"burn-in must be in [0, {steps - 1}], got {burn}")
+    if not 0 < tolerance < 1:
+        raise ValueError(f"tolerance must be in (0, 1), got {tolerance}")
+    runs = np.shape(actions[0])[1]
+    freq = frequencies(exp, actions, burn)
+    stats_ = [[_ci(f[:, j]) for j in range(f.shape[1])] for f in freq]
+    simulated = tuple(tuple(m for m, _ in s) for s in stats_)
+    halves = tuple(tuple(h for _, h in s) for s in stats_)
+    pred = predict(exp, values)
+    if not pred.profiles:
+        raise ValueError(f"the theory gives no prediction for {exp.policy_name} at this point")
+
+    def gap(prof: tuple[Vector, ...]) -> float:
+        return max(abs(a - b) for u, v in zip(prof, simulated) for a, b in zip(u, v))
+
+    best = min(pred.profiles, key=gap)
+    distance = gap(best)
+    h_max = 0.0
+    verdicts = []
+    needed = []
+    for u, v, hs in zip(best, simulated, halves):
+        for a, b, h in zip(u, v, hs):
+            d = abs(b - a)
+            h_max = max(h_max, h)
+            if d + h <= tolerance:
+                verdicts.append("agree")
+            elif d - h > tolerance:
+                verdicts.append("disagree")
+            else:
+                verdicts.append("inconclusive")
+                if d < tolerance and h > 0:
+                    needed.append(math.ceil(runs * (h / (tolerance - d)) ** 2))
+    acts = [pl.decode(a) if a.dtype == bool else a for pl, a in zip(exp.model.players, actions)]
+    per = _common_period(acts) if not exp.model.populations else None
+    regime_pred, regime_sim, regime_ok = _regimes(exp, pred, acts, per)
+    if "disagree" in verdicts or (pred.period is not None and exp.policy_name ==
+                                   "last-observation" and per != pred.period):
+        verdict = "disagree"
+    elif all(v == "agree" for v in verdicts):
+        verdict = "agree"
+    else:
+        verdict = "inconclusive"
+    runs_needed = max(needed) if verdict == "inconclusive" and needed else None
+    detectable = tolerance + h_max
+    names = [pl.name for pl in exp.model.players]
+    text = (
+        f"{verdict.upper()}: simulated "
+        + ", ".join(f"{n} {v[0]:.3f}" for n, v in zip(names, simulated))
+        + f" (first action, after a burn-in of {burn} of {steps} steps, {runs} run(s)); "
+        f"predicted ({pred.kind}) "
+        + ", ".join(f"{u[0]:.3f}" for u in best)
+        + f"; distance {distance:.3f} at tolerance {tolerance:g}, 95 % half-width "
+        f"{h_max:.3f} (a difference above {detectable:.3f} would have been detected)"
+        + (f"; about {runs_needed} runs would decide it" if runs_needed else "")
+        + f"; regime: predicted '{regime_pred}', simulated '{regime_sim}'"
+    )
+    return Comparison(
+        exp.model.name,
+        exp.policy_name,
+        {k: (float(v) if isinstance(v, Fraction | int | float) else v) for k, v in values.items()},
+        pred,
+        best,
+        simulated,
+        halves,
+        runs,
+        burn,
+        tolerance,
+        distance,
+        per,
+        regime_pred,
+        regime_sim,
+        regime_ok,
+        verdict,
+        runs_needed,
+        detectable,
+        text,
+    )
 
 
 def compare_flags(
     exp: Experiment,
-    values: dict[str, Fraction],
+    values: dict[str, Any],
     row: np.ndarray,
     col: np.ndarray,
     burn_in: int | None = None,
+    tolerance: float = TOLERANCE,
 ) -> Comparison:
-    """Compare one point's simulated flags (arrays ``(steps + 1, runs)``) with the theory."""
-    steps = row.shape[0] - 1
-    burn = steps // 2 if burn_in is None else burn_in
-    if not 0 <= burn < steps:
-        raise ValueError(f"burn-in must be in [0, {steps - 1}], got {burn}")
-    r_avg = row[burn + 1 :].astype(float).mean(axis=0)
-    c_avg = col[burn + 1 :].astype(float).mean(axis=0)
-    sim = (float(r_avg.mean()), float(c_avg.mean()))
-    pred = predict(exp, values)
-    best = min(pred.candidates, key=lambda pc: max(abs(pc[0] - sim[0]), abs(pc[1] - sim[1])))
-    distance = max(abs(best[0] - sim[0]), abs(best[1] - sim[1]))
-    pers = periods(row[1:], col[1:])
-    per = int(pers[0]) if pers[0] and np.all(pers == pers[0]) else None
-    names = [pl.name for pl in exp.model.players]
-    acts = [pl.actions for pl in exp.model.players]
+    """Compare a two-player model's simulated flags (``(steps + 1, runs)`` each)."""
+    acts = [np.asarray(pl.decode(np.asarray(f))) for pl, f in zip(exp.model.players, (row, col))]
+    return compare_actions(exp, values, acts, burn_in, tolerance)
 
-    def label(prof: tuple[bool, bool]) -> str:
-        return f"({acts[0][0 if prof[0] else 1]}, {acts[1][0 if prof[1] else 1]})"
 
+def _common_period(acts: list[np.ndarray]) -> int | None:
+    joint = np.zeros(np.shape(acts[0]), dtype=np.int64)
+    for a in acts:
+        joint = joint * 16 + np.asarray(a, dtype=np.int64)
+    pers = _periods(joint[1:])
+    return int(pers[0]) if pers[0] and np.all(pers == pers[0]) else None
+
+
+def _periods(joint: np.ndarray, tail: float = 0.5) -> np.ndarray:
+    """The smallest period of each run's joint action sequence over its last ``tail``
+    share (0: none), as in the demo's analysis."""
+    n = joint.shape[0]
+    window = joint[int(n * (1 - tail)) :]
+    found = np.zeros(joint.shape[1], dtype=np.int64)
+    for p in range(1, window.shape[0] // 2 + 1):
+        repeats = np.all(window[p:] == window[:-p], axis=0) & (found == 0)
+        found[repeats] = p
+        if found.all():
+            break
+    return found
+
+
+def _label(exp: Experiment, prof: tuple[int, ...]) -> str:
+    return "(" + ", ".join(pl.actions[i] for pl, i in zip(exp.model.players, prof)) + ")"
+
+
+def _regimes(
+    exp: Experiment, pred: Prediction, acts: list[np.ndarray], per: int | None
+) -> tuple[str, str, bool]:
+    if exp.model.populations:
+        return "shares of members", "shares of members", True
     fixed = None
     if per == 1:
-        last = {(bool(row[-1, k]), bool(col[-1, k])) for k in range(row.shape[1])}
+        last = {tuple(int(a[-1, k]) for a in acts) for k in range(acts[0].shape[1])}
         fixed = last.pop() if len(last) == 1 else None
-    regime_sim = (
-        f"settles on {label(fixed)}"
+    sim = (
+        f"settles on {_label(exp, fixed)}"
         if fixed is not None
         else f"cycle of period {per}"
         if per
         else "keeps moving (no cycle)"
     )
     if exp.policy_name == "last-observation":
-        regime_pred = (
-            f"settles on {label(pred.pure[0])}"
-            if pred.period == 1 and pred.pure
-            else f"cycle of period {pred.period}"
+        p_txt = f"cycle of period {pred.period}" if pred.period != 1 or not pred.pure else (
+            f"settles on {_label(exp, pred.pure[0])}"
         )
-        regime_ok = per == pred.period
-    elif pred.pure and len(pred.candidates) == 1:
-        regime_pred = f"settles on {label(pred.pure[0])}"
-        regime_ok = fixed == pred.pure[0]
-    elif pred.pure:
-        regime_pred = "settles on one of " + ", ".join(label(p) for p in pred.pure) + " or mixes"
-        regime_ok = fixed in pred.pure or fixed is None
-    else:
-        regime_pred = "no pure equilibrium: does not settle on a pure profile"
-        regime_ok = fixed is None
-    ci = (_ci(r_avg), _ci(c_avg))
-    half = max([(hi - lo) / 2 for c in ci if c for lo, hi in [c]], default=0.0)
-    tol = max(TOLERANCE, 2 * half)
-    agree = bool(regime_ok and distance <= tol)
-    verdict = (
-        f"{'AGREE' if agree else 'DISAGREE'}: simulated {names[0]} acts {sim[0]:.3f}, "
-        f"{names[1]} {sim[1]:.3f} after a burn-in of {burn} steps over {row.shape[1]} run(s); "
-        f"predicted ({pred.kind}) {best[0]:.3f}, {best[1]:.3f}; distance {distance:.3f} "
-        f"(tolerance {tol:.3f}); regime: predicted '{regime_pred}', simulated '{regime_sim}'"
-    )
-    return Comparison(
-        exp.model.name,
-        str(exp.policy_name),
-        {k: float(v) for k, v in values.items()},
-        pred,
-        best,
-        sim,
-        ci,
-        row.shape[1],
-        burn,
-        distance,
-        per,
-        regime_pred,
-        regime_sim,
-        bool(regime_ok),
-        agree,
-        verdict,
-    )
+        return p_txt, sim, per == pred.period
+    if pred.pure and len(pred.profiles) == 1:
+        return f"settles on {_label(exp, pred.pure[0])}", sim, fixed == pred.pure[0]
+    if pred.pure:
+        txt = "settles on one of " + ", ".join(_label(exp, p) for p in pred.pure) + " or mixes"
+        return txt, sim, fixed in pred.pure or fixed is None
+    return "no pure equilibrium: does not settle on a pure profile", sim, fixed is None
+
+
+__all__ = [
+    "TOLERANCE",
+    "Comparison",
+    "Prediction",
+    "compare_actions",
+    "compare_flags",
+    "frequencies",
+    "predict",
+]

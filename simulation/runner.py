@@ -14,8 +14,7 @@ import pandas as pd
 
 from simulation.batched import run_batched
 from simulation.cadcad_adapter import run_cadcad
-from simulation.circle import CircleExperiment, CircleRun, run_circle
-from simulation.compare import Comparison, compare_flags
+from simulation.compare import TOLERANCE, Comparison, compare_actions
 from simulation.experiment import Experiment
 from simulation.frames import from_batched, from_cadcad
 from theory.errors import ParameterError
@@ -39,25 +38,32 @@ def simulate(
     return from_cadcad(exp, run_cadcad(exp, workers=workers, progress=progress))
 
 
-def compare(exp: Experiment, df: pd.DataFrame, burn_in: int | None = None) -> list[Comparison]:
-    """Theory against simulation at every parameter point of ``exp``."""
-    out = []
-    players = exp.model.players
+def actions_of(exp: Experiment, df: pd.DataFrame, point: int) -> list[np.ndarray]:
+    """Each player's action indices at one point, ``(steps + 1, runs)`` (and members)."""
+    part = df[df["subset"] == point]
+    keys = ["run", "timestep"] + (["member"] if "member" in part else [])
+    part = part.sort_values(keys)
     steps = exp.n_steps + 1
-    for i, values in enumerate(exp.points):
-        part = df[df["subset"] == i].sort_values(["run", "timestep"])
-        row = part[players[0].flag].to_numpy(bool).reshape(exp.runs, steps).T
-        col = part[players[1].flag].to_numpy(bool).reshape(exp.runs, steps).T
-        out.append(compare_flags(exp, dict(values), np.asarray(row), np.asarray(col), burn_in))
+    out = []
+    for pl in exp.model.players:
+        col = part[pl.flag].to_numpy()
+        idx = np.asarray(pl.decode(col.astype(bool) if pl.n_actions == 2 else col.astype(int)))
+        if "member" in part:
+            members = int(part["member"].max())
+            out.append(idx.reshape(exp.runs, steps, members).transpose(1, 0, 2))
+        else:
+            out.append(idx.reshape(exp.runs, steps).T)
     return out
 
 
-def simulate_circle(exp: CircleExperiment, engine: str = "batched") -> CircleRun:
-    """Simulate the ROSCA circle with either engine (the same ``circle_step`` in both)."""
-    if engine not in ENGINES:
-        raise ParameterError(f"unknown engine {engine!r}; allowed: {', '.join(ENGINES)}")
-    if engine == "cadcad":
-        from simulation.circle_cadcad import run_circle_cadcad
-
-        return run_circle_cadcad(exp)
-    return run_circle(exp)
+def compare(
+    exp: Experiment,
+    df: pd.DataFrame,
+    burn_in: int | None = None,
+    tolerance: float = TOLERANCE,
+) -> list[Comparison]:
+    """Theory against simulation at every parameter point of ``exp``."""
+    return [
+        compare_actions(exp, dict(values), actions_of(exp, df, i), burn_in, tolerance)
+        for i, values in enumerate(exp.points)
+    ]

@@ -32,12 +32,20 @@ BISECTIONS = 40
 
 @dataclass(frozen=True, eq=False)
 class MemberDesign:
-    """One player's (member's) demands on a free parameter."""
+    """One player's (member's) demands on a free parameter.
+
+    ``gain`` is what deviating at the binding round gains before the free parameters
+    (collateral, sanction) are counted; when the model repeats in cycles it splits into
+    ``temptation`` (within the cycle) minus ``future_value`` (what the later cycles the
+    deviation forfeits are worth at that round).
+    """
 
     agent: Agent
     binding: Constraint
     required: float  # least value of the parameter keeping this player's constraints
-    gain: float  # what deviating at the binding round gains before the free parameters
+    gain: float
+    temptation: float = float("nan")
+    future_value: float = float("nan")
 
 
 @dataclass(frozen=True, eq=False)
@@ -73,11 +81,41 @@ def per_member(pc: ProfileConditions, name: str) -> tuple[MemberDesign, ...]:
     out = []
     for ag in pc.agents:
         need, c = best[ag.name]
-        gain = -float(c.slack[0] + c.slack[1:] @ point - float(c.slack[j]) * point[j - 1])
-        others = [k for k in range(len(pc.free)) if k != j - 1]
-        gain -= sum(float(c.slack[1 + k]) * point[k] for k in others)
-        out.append(MemberDesign(ag, c, max(floor, need), gain))
+        # the deviation's gain with every free parameter at zero
+        out.append(MemberDesign(ag, c, max(floor, need), -float(c.slack[0])))
     return tuple(out)
+
+
+def split_by_cycle(
+    model: Model, values: Mapping[str, Any], pc: ProfileConditions, rows: tuple[MemberDesign, ...]
+) -> tuple[MemberDesign, ...]:
+    """Split each member's gain into the temptation within its cycle and the value of the
+    later cycles it forfeits: the same deviation derived with the game cut at the end of
+    the binding round's cycle, against the whole game."""
+    if model.period is None:
+        return tuple(
+            MemberDesign(r.agent, r.binding, r.required, r.gain, r.gain, 0.0) for r in rows
+        )
+    period = model.period(model.params(_plain(values), numeric=True))
+    cut: dict[int, dict[tuple[str, int, str], Constraint]] = {}
+    out = []
+    for r in rows:
+        end = -(-r.binding.round // period) * period
+        if end >= pc.horizon:
+            out.append(MemberDesign(r.agent, r.binding, r.required, r.gain, r.gain, 0.0))
+            continue
+        if end not in cut:
+            short = derive(model, values, pc.profile, pc.free, horizon=end)
+            cut[end] = {(c.agent.name, c.round, c.deviation): c for c in short.constraints}
+        c = cut[end][(r.agent.name, r.binding.round, r.binding.deviation)]
+        temptation = -float(c.slack[0])
+        future = float(r.binding.slack[0]) - float(c.slack[0])
+        out.append(MemberDesign(r.agent, r.binding, r.required, r.gain, temptation, future))
+    return tuple(out)
+
+
+def _plain(values: Mapping[str, Any]) -> dict[str, Any]:
+    return dict(values)
 
 
 def verified_threshold(
@@ -223,7 +261,7 @@ def analyse_rounds(
         for n in numeric:
             ths[n] = numeric_threshold(model, full, pr.name, n, pc.free)
         first = pc.free[0] if pc.free else None
-        members = per_member(pc, first) if first else ()
+        members = split_by_cycle(model, full, pc, per_member(pc, first)) if first else ()
         designs.append(ProfileDesign(pc, ths, members, first))
         agree = agree and _affine_check(model, full, pc, notes)
     return RoundsAnalysis(model, full, tuple(designs), agree, tuple(notes))

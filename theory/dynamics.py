@@ -1,4 +1,4 @@
-"""What learning dynamics predict on a 2x2 stage game (DOMAIN.md section 3).
+"""What learning dynamics predict on a 2x2 stage game (docs/domain.md section 3).
 
 * The hurdle game: adaptive players act iff reward > (1 + theta) x cost, i.e. they best
   respond in the game with payoffs ``R - (1 + theta) C``; fictitious play and its
@@ -158,3 +158,140 @@ def replicator(game: StageGame) -> tuple[sp.Symbol, sp.Symbol, sp.Expr, sp.Expr,
     ydot = y * (1 - y) * (c + d * x)
     H = c * sp.log(x) - (c + d) * sp.log(1 - x) - a * sp.log(y) + (a + b) * sp.log(1 - y)
     return x, y, sp.expand(xdot), sp.expand(ydot), H
+
+
+# ---------------------------------------------------------------------------------------
+# Beyond 2 x 2: predictions for m actions, n players and populations
+# ---------------------------------------------------------------------------------------
+
+
+def hurdle_arrays(game: StageGame, values: Mapping[str, object], hurdle: bool = True) -> tuple:
+    """Exact payoff arrays ``R - (1 + theta) C`` of any single-player game at a point
+    (``R - C`` when ``hurdle`` is False or the model has no ``theta``)."""
+    sub = game.substitution(values)
+    theta = game.model.symbols.get("theta")
+    factor = 1 + (sub[theta] if theta is not None and hurdle else 0)
+    return tuple((game.reward[k] - factor * game.cost[k]).subs(sub) for k in range(game.n_players))
+
+
+def _softmax(v: np.ndarray, lam: float) -> np.ndarray:
+    z = (v - v.max()) / lam
+    e = np.exp(z)
+    return e / e.sum()
+
+
+def logit_qre_bimatrix(
+    A: np.ndarray, B: np.ndarray, lam_row: float, lam_col: float
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Logit quantal response equilibria of an m x n game with a noise per player (in
+    payoff units): ``x = softmax(A y / lam_row)``, ``y = softmax(B^T x / lam_col)``
+    (McKelvey and Palfrey 1995).
+
+    2 x 2 games are solved by bracketing every root (:func:`logit_qre`, with the column
+    player's noise rescaled); larger games from a grid of starts with a root finder, each
+    solution kept when its residual is below 1e-12.
+
+    Examples
+    --------
+    >>> A = np.array([[1., -1.], [-3., 0.]]); B = np.array([[-4., 0.], [1., 0.]])
+    >>> [(round(float(x[0]), 3), round(float(y[0]), 3)) for x, y in logit_qre_bimatrix(A, B, 1e-3, 1e-3)]
+    [(0.2, 0.2)]
+    """
+    from scipy.optimize import root
+
+    A = np.asarray(A, float)
+    B = np.asarray(B, float)
+    if not (lam_row > 0 and lam_col > 0):
+        raise ValueError("logit noise must be positive")
+    m, n = A.shape
+    if (m, n) == (2, 2):
+        sols = logit_qre(A / lam_row, B / lam_col, 1.0)
+        return [(np.array([p, 1 - p]), np.array([q, 1 - q])) for p, q in sols]
+
+    def residual(z: np.ndarray) -> np.ndarray:
+        x = _softmax(np.concatenate([[0.0], z[: m - 1]]), 1.0)
+        y = _softmax(np.concatenate([[0.0], z[m - 1 :]]), 1.0)
+        bx = _softmax(A @ y, lam_row)
+        by = _softmax(B.T @ x, lam_col)
+        return np.concatenate([x[1:] - bx[1:], y[1:] - by[1:]])
+
+    found: list[tuple[np.ndarray, np.ndarray]] = []
+    rng = np.random.default_rng(0)  # deterministic starts, not the global generator
+    starts = [np.zeros(m + n - 2)] + [rng.normal(0, 3, m + n - 2) for _ in range(40)]
+    for z0 in starts:
+        sol = root(residual, z0, method="hybr", tol=1e-14)
+        if not np.all(np.abs(residual(sol.x)) < 1e-12):
+            continue
+        x = _softmax(np.concatenate([[0.0], sol.x[: m - 1]]), 1.0)
+        y = _softmax(np.concatenate([[0.0], sol.x[m - 1 :]]), 1.0)
+        if not any(np.allclose(x, u, atol=1e-8) and np.allclose(y, v, atol=1e-8) for u, v in found):
+            found.append((x, y))
+    return found
+
+
+def population_qre(gains: np.ndarray, lam: float) -> list[float]:
+    """Symmetric logit QRE of a population with two actions: ``p = L(E[D(k)] / lam)`` for
+    ``k ~ Binomial(n - 1, p)``, ``gains[k] = D(k)`` for ``k = 0 .. n - 1``; every root in
+    [0, 1], bracketed on a fine grid and bisected.
+
+    Examples
+    --------
+    >>> [round(p, 4) for p in population_qre(np.array([1.0, -1.0]), 1e-4)]
+    [0.5]
+    """
+    from scipy.stats import binom
+
+    n1 = len(gains) - 1
+    ks = np.arange(n1 + 1)
+
+    def f(p: float) -> float:
+        mean = float(np.dot(binom.pmf(ks, n1, p), gains))
+        return _logistic(mean / lam) - p
+
+    grid = np.linspace(0.0, 1.0, 2001)
+    vals = np.array([f(float(x)) for x in grid])
+    roots = []
+    for x0, x1, f0, f1 in zip(grid[:-1], grid[1:], vals[:-1], vals[1:]):
+        if f0 == 0:
+            roots.append(float(x0))
+        elif f0 * f1 < 0:
+            lo, hi, flo = float(x0), float(x1), f0
+            for _ in range(80):
+                mid = 0.5 * (lo + hi)
+                fm = f(mid)
+                if (fm < 0) == (flo < 0):
+                    lo, flo = mid, fm
+                else:
+                    hi = mid
+            roots.append(0.5 * (lo + hi))
+    return roots
+
+
+def best_response_path(arrays: tuple[np.ndarray, ...], start: tuple[int, ...]) -> tuple[list, int]:
+    """Simultaneous myopic best response in an n-player game: each player plays the best
+    reply to the others' last actions (ties to its last action index, the simulated
+    agents' rule). Returns ``(cycle of profiles, period)``.
+
+    Examples
+    --------
+    >>> A = np.array([[1., -1.], [-3., 0.]]); B = np.array([[-4., 0.], [1., 0.]])
+    >>> best_response_path((A, B), (1, 1))[1]
+    4
+    """
+    seen: dict[tuple[int, ...], int] = {}
+    path: list[tuple[int, ...]] = []
+    prof = tuple(start)
+    n = len(arrays)
+    while prof not in seen:
+        seen[prof] = len(path)
+        path.append(prof)
+        nxt = []
+        for k in range(n):
+            idx = list(prof)
+            idx[k] = slice(None)
+            v = np.asarray(arrays[k], float)[tuple(idx)]
+            best = len(v) - 1 - int(np.argmax(v[::-1]))
+            nxt.append(best)
+        prof = tuple(nxt)
+    cycle = path[seen[prof] :]
+    return cycle, len(cycle)

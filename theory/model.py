@@ -324,6 +324,16 @@ class Model(ParameterSet):
         Named strategy profiles of a many-round model.
     round_label : callable, optional
         ``(p, t) -> text`` naming round ``t`` (1-based), e.g. ``cycle 2, round 3``.
+    period : callable, optional
+        ``p -> rounds per cycle`` when the model repeats in cycles (what a deviation
+        forfeits in later cycles is then reported apart).
+    learns : callable, optional
+        ``(p, s) -> per player (per member) bool``: where an adaptive agent's decision is
+        learned; elsewhere it plays the model's first profile (a circle's members learn
+        whether to keep paying after their turn; before it they pay).
+    extras : callable, optional
+        ``(model, values) -> dict``: model-specific summaries the design output adds,
+        computed with the model's own functions.
     random_path : callable, optional
         ``p -> reason or None``: why, with these options, the path of play depends on a
         lottery (the one-shot-deviation derivation needs a deterministic path).
@@ -350,6 +360,9 @@ class Model(ParameterSet):
     discount: Callable[[Namespace], Value] | None = None
     profiles: tuple[Profile, ...] = ()
     round_label: Callable[[Namespace, int], str] | None = None
+    period: Callable[[Namespace], int] | None = None
+    extras: Callable[[Any, Mapping[str, Any]], Any] | None = None
+    learns: Callable[[Namespace, Namespace], tuple[Value, ...]] | None = None
     random_path: Callable[[Namespace], str | None] | None = None
     source: str = ""
 

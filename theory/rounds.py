@@ -347,6 +347,7 @@ def derive(
     values: Mapping[str, Any],
     profile: str | None = None,
     free: tuple[str, ...] | None = None,
+    horizon: int | None = None,
 ) -> ProfileConditions:
     """Derive every one-shot-deviation constraint of ``profile`` at a point.
 
@@ -361,6 +362,8 @@ def derive(
     free : tuple of str
         Parameters kept as symbols (affine forms). By default the model's key parameters
         in which it turns out to be affine; the others are fixed at their values.
+    horizon : int, optional
+        Stop after this many rounds (the game as if it ended there).
 
     Examples
     --------
@@ -388,7 +391,7 @@ def derive(
         )
     while True:
         try:
-            return _derive(model, full, name, tuple(candidates), notes)
+            return _derive(model, full, name, tuple(candidates), notes, horizon)
         except NonAffine as exc:
             dropped = [n for n in exc.names if n in candidates]
             if not dropped:
@@ -411,7 +414,12 @@ def _numeric(model: Model, full: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _derive(
-    model: Model, full: dict[str, Any], name: str, free: tuple[str, ...], notes: list[str]
+    model: Model,
+    full: dict[str, Any],
+    name: str,
+    free: tuple[str, ...],
+    notes: list[str],
+    horizon: int | None = None,
 ) -> ProfileConditions:
     num = _numeric(model, full)
     p0 = model.params(num)
@@ -424,7 +432,7 @@ def _derive(
     for k in free:
         sym[k] = ctx.parameter(k)
     p = model.params(sym)
-    T = model.horizon(p0)
+    T = model.horizon(p0) if horizon is None else min(horizon, model.horizon(p0))
     agents = _agents(model, p0)
     if T * max(1, len(agents)) > MAX_WORK:
         raise ModelError(

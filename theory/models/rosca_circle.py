@@ -98,7 +98,7 @@ def owed_after_turn(p, s, pos):
 def posted(p, s, a):
     pos = position(p, s, a)
     schedule = np.asarray([float(x) for x in p.collateral_schedule] or [0.0])
-    by_position = schedule[np.clip(np.asarray(pos) - 1, 0, len(schedule) - 1)]
+    by_position = schedule[np.clip(np.asarray(pos).astype(np.int64) - 1, 0, len(schedule) - 1)]
     amount = where(
         p.collateral_mode == "uniform",
         p.collateral + 0.0 * pos,
@@ -207,6 +207,35 @@ def v1_policy(p, s, draw):
     each round."""
     u = draw(member_index(s.Pays))
     return (u >= p.default_probability,)
+
+
+def version_one(model, values):
+    """Round one under version 1 (each member fails to pay with ``default_probability``,
+    independently): the chance of a full pot and the mean amount collected, by stepping
+    this model's mechanisms once on every profile of defaults (up to 12 members)."""
+    import itertools
+
+    p = model.params(values, numeric=True)
+    n = int(p.members)
+    if n > 12:
+        return None
+    q = float(p.default_probability)
+    genesis = model.initial_state(p)
+    profiles = np.array(list(itertools.product((True, False), repeat=n)))
+    rows = len(profiles)
+    state = {}
+    for k, v in genesis.items():
+        arr = np.asarray(v)
+        state[k] = np.broadcast_to(arr, (rows,) + arr.shape) if arr.ndim else np.full((rows, 1), v)
+    new = model.step(p, state, (profiles,))
+    paid = np.asarray(new["Paid"], dtype=float).sum(axis=1)
+    misses = (~profiles).sum(axis=1)
+    weight = q**misses * (1 - q) ** (n - misses)
+    full = paid >= n * float(p.contribution) - 1e-9
+    return {
+        "full_pot_probability": float(weight[full].sum()),
+        "collected_mean": float((weight * paid).sum()),
+    }
 
 
 def _random_path(p):
@@ -360,7 +389,9 @@ MODEL = Model(
     default_steps=lambda p: int(p.members) * int(p.cycles),
     rounds=lambda p: int(p.members) * int(p.cycles),
     discount=_discount,
-    profiles=(Profile("honest", "every member pays in every round of every cycle", honest),),
+    profiles=(Profile("no-default", "every member pays in every round of every cycle", honest),),
+    period=lambda p: int(p.members),
+    extras=version_one,
     round_label=lambda p, t: f"cycle {(t - 1) // int(p.members) + 1}, round "
     f"{(t - 1) % int(p.members) + 1}",
     random_path=_random_path,
