@@ -26,6 +26,7 @@ class Trajectories:
     experiment: Experiment
     data: dict[str, np.ndarray]
     columns: np.ndarray  # global run numbers of the columns
+    final: dict[str, np.ndarray] | None = None  # every state variable after the last step
 
     @property
     def point_index(self) -> np.ndarray:
@@ -75,6 +76,9 @@ def run_batched(
     keys: Sequence[str] | None = None,
     columns: slice | None = None,
     progress: Callable[[int], None] | None = None,
+    start: dict[str, np.ndarray] | None = None,
+    greedy: bool = False,
+    intervene: Callable[[int, tuple[Any, ...]], tuple[Any, ...]] | None = None,
 ) -> Trajectories:
     """Simulate every run of ``exp`` at once.
 
@@ -84,6 +88,11 @@ def run_batched(
     columns : a slice of the runs to simulate (global run numbering is kept, so a slice
         gives exactly the columns of the full experiment).
     progress : called with the number of timesteps done.
+    start : state variables (arrays over these runs) that replace genesis values, e.g. a
+        learner's state carried over from an earlier simulation.
+    greedy : learners play what they have learned, without exploring or learning.
+    intervene : ``(t, actions) -> actions``, applied after the decisions of step ``t``
+        (a counterfactual: the same random numbers, one decision changed).
 
     Per-member variables are recorded as ``(steps + 1, runs, members)`` (padded with NaN,
     or False, when points differ in their member count).
@@ -99,9 +108,14 @@ def run_batched(
     n_total = exp.n_points * exp.runs
     cols = np.arange(n_total)[columns if columns is not None else slice(None)]
     points = cols // exp.runs
-    parts = [_run_group(exp, keys, cols[g], progress) for g in _groups(exp, points)]
+    groups = _groups(exp, points)
+    if (start is not None or greedy or intervene is not None) and len(groups) > 1:
+        raise ValueError("start, greedy and intervene need points of one shape")
+    parts = [
+        _run_group(exp, keys, cols[g], progress, start, greedy, intervene) for g in groups
+    ]
     if len(parts) == 1:
-        return Trajectories(exp, parts[0][0], parts[0][1])
+        return Trajectories(exp, parts[0][0], parts[0][1], parts[0][2])
     order = np.argsort(np.concatenate([c for _, c in parts]), kind="stable")
     data = {}
     for k in parts[0][0]:
@@ -122,7 +136,10 @@ def _run_group(
     keys: Sequence[str] | None,
     cols: np.ndarray,
     progress: Callable[[int], None] | None,
-) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    start: dict[str, np.ndarray] | None = None,
+    greedy: bool = False,
+    intervene: Callable[[int, tuple[Any, ...]], tuple[Any, ...]] | None = None,
+) -> tuple[dict[str, np.ndarray], np.ndarray, dict[str, np.ndarray]]:
     points = cols // exp.runs
     used, local = np.unique(points, return_inverse=True)  # only this group's points
     chosen = [exp.points[i] for i in used]
@@ -148,13 +165,15 @@ def _run_group(
                 state[k] = np.empty((len(cols),) + shape, dtype=_dtype(arr))
             state[k][local == i] = arr if arr.ndim or not population else arr.reshape(1)
     genesis = {k: v.copy() for k, v in state.items()}
+    for k, v in (start or {}).items():
+        state[k] = np.array(v, dtype=state[k].dtype).reshape(state[k].shape)
     record = list(keys) if keys is not None else list(state)
     steps: int = exp.n_steps
     data = {k: np.empty((steps + 1,) + state[k].shape, dtype=state[k].dtype) for k in record}
     for k in record:
         data[k][0] = state[k]
     for t in range(1, steps + 1):
-        new = advance(exp, p, state, pp, cols, t, genesis, rounds)
+        new = advance(exp, p, state, pp, cols, t, genesis, rounds, greedy, intervene)
         state = {k: _column(v, state[k]) for k, v in new.items()}
         for k in record:
             data[k][t] = state[k]
@@ -163,4 +182,4 @@ def _run_group(
     for k in record:
         if population and data[k].ndim == 3 and data[k].shape[2] == 1:
             data[k] = data[k][:, :, 0]  # a per-run value recorded as (steps + 1, runs)
-    return data, cols
+    return data, cols, state

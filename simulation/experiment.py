@@ -207,16 +207,23 @@ def advance(
     t: int,
     genesis: Mapping[str, Any] | None = None,
     rounds: int = 1,
+    greedy: bool = False,
+    intervene: Callable[[int, tuple[Any, ...]], tuple[Any, ...]] | None = None,
 ) -> dict[str, Any]:
     """One timestep ``t`` (1-based) of ``exp`` on floats or arrays over runs; ``rounds``
-    is the number of rounds of one game (1 for a one-shot game played repeatedly)."""
+    is the number of rounds of one game (1 for a one-shot game played repeatedly).
+    ``greedy`` plays what the learners have learned without learning more; ``intervene``
+    may change the decisions (a counterfactual with the same random numbers)."""
     state = prepare(exp, p, s, genesis if genesis is not None else s, run, t, rounds)
     before = Namespace(state, "state variable")
     r = (t - 1) % rounds
     behaviour = exp.behaviour
-    acts = behaviour.decide(p, before, state, pp, draws(exp, run, t), r)
+    acts = behaviour.decide(p, before, state, pp, draws(exp, run, t), r, greedy)
+    if intervene is not None:
+        acts = intervene(t, acts)
     new = exp.model.step(p, state, acts)
-    new.update(behaviour.update(p, before, new, acts, pp, r, rounds))
+    if not greedy:
+        new.update(behaviour.update(p, before, new, acts, pp, r, rounds))
     return new
 
 

@@ -18,12 +18,14 @@ own action (the seed's ROI feedback), never a payoff matrix or an equilibrium.
   last action, so acting must strictly clear the hurdle), and with probability
   ``exploration`` an action drawn at random so every action keeps being sampled.
 
-In a many-round model the values are kept per round of the game and learned from the
-return (this round's payoff plus the discounted value of the next round's action, as in
-SARSA: Rummery and Niranjan 1994), so a member learns what defaulting after its turn is
-worth over the rest of the game; games are played in sequence and the experience carries
-over. Where the model says a decision is not learned (``Model.learns``), the agent plays
-the model's first profile. All state lives in arrays ``(..., agents, rounds, actions)``.
+In a many-round model the values are kept per round of the game and per *situation* the
+agent can tell apart (``Model.situations``: for a circle's member, due before its turn,
+due after it, or not due), and learned from the return: this round's payoff plus the
+discounted value of the next round's action, as in SARSA (Rummery and Niranjan 1994), so
+a member learns what defaulting after its turn is worth over the rest of the game. Games
+are played in sequence and the experience carries over. Where the model says a decision
+is not learned (``Model.learns``), the agent plays the model's first profile. All state
+lives in arrays ``(..., agents, rounds x situations, actions)``.
 """
 
 from __future__ import annotations
@@ -61,22 +63,22 @@ def _k(name: str, pl: Player, field: str) -> str:
     return f"{name}:{pl.name}:{field}"
 
 
+def _fields(name: str) -> tuple[str, ...]:
+    return {"reinforcement": ("probs", "values"), "q-learning": ("values",)}.get(
+        name, ("reward", "cost", "count")
+    )
+
+
 def initial_state(name: str, model: Model, p: Namespace, rounds: int) -> dict[str, Any]:
     out: dict[str, Any] = {}
+    rows = rounds * model.n_situations
     for pl in model.players:
         w, m = width(model, pl, p), pl.n_actions
-        shape = (w, rounds, m)
-        if name == "reinforcement":
-            out[_k(name, pl, "probs")] = np.full(shape, 1.0 / m)
-            out[_k(name, pl, "values")] = np.zeros(shape)  # returns, to bootstrap from
-        elif name == "q-learning":
-            out[_k(name, pl, "values")] = np.zeros(shape)
-        else:
-            out[_k(name, pl, "reward")] = np.zeros(shape)
-            out[_k(name, pl, "cost")] = np.zeros(shape)
-            out[_k(name, pl, "count")] = np.zeros(shape)
+        for f in _fields(name):
+            out[_k(name, pl, f)] = np.full((w, rows, m), 1.0 / m if f == "probs" else 0.0)
         out[_k(name, pl, "low")] = np.full(w, np.inf)
         out[_k(name, pl, "high")] = np.full(w, -np.inf)
+        out[_k(name, pl, "prev_row")] = np.zeros(w)
         out[_k(name, pl, "prev_action")] = np.zeros(w)
         out[_k(name, pl, "prev_reward")] = np.zeros(w)
         out[_k(name, pl, "prev_cost")] = np.zeros(w)
@@ -84,8 +86,33 @@ def initial_state(name: str, model: Model, p: Namespace, rounds: int) -> dict[st
     return out
 
 
-def _at(table: np.ndarray, r: int) -> np.ndarray:
-    return np.asarray(table)[..., r, :]
+def rows(model: Model, p: Namespace, s: Namespace, r: int) -> list[np.ndarray]:
+    """Per player, each agent's row of the value tables: round ``r`` and the situation
+    the agent is in before the step."""
+    if model.situations is None:
+        return [np.asarray(r) for _ in model.players]
+    sits = model.situations(p, s)
+    out = []
+    for pl, sit in zip(model.players, sits):
+        out.append(r * model.n_situations + agents(np.asarray(sit), pl).astype(np.int64))
+    return out
+
+
+def _row(table: np.ndarray, row: np.ndarray) -> np.ndarray:
+    """The ``(..., agents, actions)`` slice of ``table`` at each agent's row."""
+    table = np.asarray(table)
+    if np.ndim(row) == 0:
+        return table[..., int(row), :]
+    idx = np.broadcast_to(np.asarray(row), table.shape[:-2])[..., None, None]
+    return np.take_along_axis(table, idx, axis=-2)[..., 0, :]
+
+
+def _put(table: np.ndarray, row: np.ndarray, values: np.ndarray) -> None:
+    if np.ndim(row) == 0:
+        table[..., int(row), :] = values
+        return
+    idx = np.broadcast_to(np.asarray(row), table.shape[:-2])[..., None, None]
+    np.put_along_axis(table, idx, values[..., None, :], axis=-2)
 
 
 def _theta(model: Model, p: Namespace) -> Any:
@@ -97,6 +124,20 @@ def _scale(low: np.ndarray, high: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(span) & (span > 0), span, np.inf)
 
 
+def _hurdle_values(name: str, model: Model, p: Namespace, s: Namespace, pl: Player, row: Any):
+    cost = _row(getattr(s, _k(name, pl, "cost")), row)
+    theta = expand(_theta(model, p), cost.ndim)
+    return _row(getattr(s, _k(name, pl, "reward")), row) - (1 + theta) * cost
+
+
+def _greedy_values(name: str, model: Model, p: Namespace, s: Namespace, pl: Player, row: Any):
+    if name == "reinforcement":
+        return _row(getattr(s, _k(name, pl, "probs")), row)
+    if name == "q-learning":
+        return _row(getattr(s, _k(name, pl, "values")), row)
+    return _hurdle_values(name, model, p, s, pl, row)
+
+
 def decide(
     name: str,
     model: Model,
@@ -105,37 +146,35 @@ def decide(
     pp: Namespace,
     draw: Callable[[Any], Any],
     r: int,
+    greedy: bool = False,
 ) -> tuple[Any, ...]:
-    """Each player's encoded action for round ``r`` of the game."""
+    """Each player's encoded action for round ``r`` of the game; ``greedy`` reads out what
+    was learned (the best action by the learner's own values, no exploration)."""
     fixed = model.profiles[0].decide(p, s) if model.learns is not None else None
     learned = model.learns(p, s) if model.learns is not None else None
     acts = []
-    for k, pl in enumerate(model.players):
+    for k, (pl, row) in enumerate(zip(model.players, rows(model, p, s, r))):
         w = np.shape(getattr(s, _k(name, pl, "low")))[-1]
         u = np.asarray(draw(1000 * k + np.arange(w)))
-        if name == "reinforcement":
-            index = from_probabilities(_at(getattr(s, _k(name, pl, "probs")), r), u)
+        if greedy:
+            index = greedy_last(_greedy_values(name, model, p, s, pl, row))
+        elif name == "reinforcement":
+            index = from_probabilities(_row(getattr(s, _k(name, pl, "probs")), row), u)
         elif name == "q-learning":
-            q = _at(getattr(s, _k(name, pl, "values")), r)
-            temp = pp.temperature * _scale(getattr(s, _k(name, pl, "low")),
-                                           getattr(s, _k(name, pl, "high")))
+            q = _row(getattr(s, _k(name, pl, "values")), row)
+            temp = float(pp.temperature) * _scale(
+                getattr(s, _k(name, pl, "low")), getattr(s, _k(name, pl, "high"))
+            )
             index = from_probabilities(softmax(q, temp), u)
         else:
-            cost = _at(getattr(s, _k(name, pl, "cost")), r)
-            theta = expand(_theta(model, p), cost.ndim)
-            value = _at(getattr(s, _k(name, pl, "reward")), r) - (1 + theta) * cost
-            index = greedy_last(value)
+            index = greedy_last(_hurdle_values(name, model, p, s, pl, row))
             explore = np.asarray(draw(500_000 + 1000 * k + np.arange(w))) < float(pp.exploration)
-            index = np.where(explore, np.minimum((u * pl.n_actions).astype(np.int64),
-                                                 pl.n_actions - 1), index)
+            random = np.minimum((u * pl.n_actions).astype(np.int64), pl.n_actions - 1)
+            index = np.where(explore, random, index)
         if learned is not None:
             index = np.where(agents(learned[k], pl), index, agents(pl.decode(fixed[k]), pl))
         acts.append(pl.encode(player(np.asarray(index, dtype=np.int64), pl)))
     return tuple(acts)
-
-
-def _onehot(a: np.ndarray, m: int) -> np.ndarray:
-    return (a[..., None] == np.arange(m)).astype(float)
 
 
 def update(
@@ -153,10 +192,13 @@ def update(
     the previous round's value from this one's)."""
     out: dict[str, Any] = {}
     d_all = model.discount(p) if model.discount is not None and rounds > 1 else 1.0
-    for pl, (rew, cost), act in zip(model.players, model.rewards_costs(p, after), acts):
+    here = rows(model, p, s, r)
+    flows = model.rewards_costs(p, after)
+    for pl, (rew, cost), act, row in zip(model.players, flows, acts, here):
         m = pl.n_actions
         a = agents(pl.decode(act), pl).astype(np.int64)
         lead = a.shape
+        row = np.broadcast_to(np.asarray(row), lead)
         rew = np.broadcast_to(agents(np.asarray(rew, dtype=float), pl), lead)
         cost = np.broadcast_to(agents(np.asarray(cost, dtype=float), pl), lead)
         d = np.asarray(d_all, dtype=float)
@@ -164,64 +206,51 @@ def update(
             d = d[..., None]  # a per-run factor, for the player's one agent
         d = np.broadcast_to(d, lead)
         has_prev = np.asarray(getattr(s, _k(name, pl, "has_prev")), dtype=bool)
+        prev_row = np.asarray(getattr(s, _k(name, pl, "prev_row"))).astype(np.int64)
         prev_a = np.asarray(getattr(s, _k(name, pl, "prev_action"))).astype(np.int64)
         prev_r = np.asarray(getattr(s, _k(name, pl, "prev_reward")), dtype=float)
         prev_c = np.asarray(getattr(s, _k(name, pl, "prev_cost")), dtype=float)
         low = np.asarray(getattr(s, _k(name, pl, "low")), dtype=float)
         high = np.asarray(getattr(s, _k(name, pl, "high")), dtype=float)
-        # (round, action, reward target, cost target) pairs to learn from this step
-        steps: list[tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
-        tables = _tables(name, pl, s)
+        tables = {f: np.array(getattr(s, _k(name, pl, f)), dtype=float) for f in _fields(name)}
+        steps = []
         if r > 0:
-            nr, nc = _next_values(name, pl, tables, r, a, model, p)
-            steps.append((r - 1, prev_a, prev_r + d * nr, prev_c + d * nc, has_prev))
+            nr, nc = _next_values(name, tables, row, a)
+            steps.append((prev_row, prev_a, prev_r + d * nr, prev_c + d * nc, has_prev))
         if r == rounds - 1:
-            steps.append((r, a, rew, cost, np.ones(lead, dtype=bool)))
+            steps.append((row, a, rew, cost, np.ones(lead, dtype=bool)))
         for rr, aa, tr, tc, live in steps:
             net = tr - tc
             low = np.where(live, np.minimum(low, net), low)
             high = np.where(live, np.maximum(high, net), high)
-            tables = _learn(name, tables, rr, aa, tr, tc, live, low, high, pp, m)
+            _learn(name, tables, rr, aa, tr, tc, live, low, high, pp, m)
         out.update({_k(name, pl, f): v for f, v in tables.items()})
-        terminal = r == rounds - 1
+        out[_k(name, pl, "prev_row")] = row.astype(float)
         out[_k(name, pl, "prev_action")] = a.astype(float)
         out[_k(name, pl, "prev_reward")] = rew
         out[_k(name, pl, "prev_cost")] = cost
-        out[_k(name, pl, "has_prev")] = np.full(lead, not terminal)
+        out[_k(name, pl, "has_prev")] = np.full(lead, r != rounds - 1)
         out[_k(name, pl, "low")] = low
         out[_k(name, pl, "high")] = high
     return out
 
 
-def _tables(name: str, pl: Player, s: Namespace) -> dict[str, np.ndarray]:
-    fields = {"reinforcement": ("probs", "values"), "q-learning": ("values",)}.get(
-        name, ("reward", "cost", "count")
-    )
-    return {f: np.array(getattr(s, _k(name, pl, f)), dtype=float) for f in fields}
-
-
 def _next_values(
-    name: str,
-    pl: Player,
-    tables: dict[str, np.ndarray],
-    r: int,
-    a: np.ndarray,
-    model: Model,
-    p: Namespace,
+    name: str, tables: dict[str, np.ndarray], row: np.ndarray, a: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """The value (reward and cost parts) of this round's action, to bootstrap the last."""
     idx = a[..., None]
     if name == "roi":
-        nr = np.take_along_axis(_at(tables["reward"], r), idx, -1)[..., 0]
-        nc = np.take_along_axis(_at(tables["cost"], r), idx, -1)[..., 0]
+        nr = np.take_along_axis(_row(tables["reward"], row), idx, -1)[..., 0]
+        nc = np.take_along_axis(_row(tables["cost"], row), idx, -1)[..., 0]
         return nr, nc
-    return np.take_along_axis(_at(tables["values"], r), idx, -1)[..., 0], np.zeros(a.shape)
+    return np.take_along_axis(_row(tables["values"], row), idx, -1)[..., 0], np.zeros(a.shape)
 
 
 def _learn(
     name: str,
     tables: dict[str, np.ndarray],
-    r: int,
+    row: np.ndarray,
     a: np.ndarray,
     target_r: np.ndarray,
     target_c: np.ndarray,
@@ -230,32 +259,27 @@ def _learn(
     high: np.ndarray,
     pp: Namespace,
     m: int,
-) -> dict[str, np.ndarray]:
-    hot = _onehot(a, m) * live[..., None]
-    if name == "q-learning":
-        q = _at(tables["values"], r)
+) -> None:
+    hot = (a[..., None] == np.arange(m)) * live[..., None]
+    rate = float(pp.learning_rate) if name != "roi" else 0.0
+    if name in ("q-learning", "reinforcement"):
+        q = _row(tables["values"], row)
         taken = (q * hot).sum(-1)
-        q = q + hot * float(pp.learning_rate) * ((target_r - target_c) - taken)[..., None]
-        tables["values"][..., r, :] = q
-    elif name == "reinforcement":
-        probs = _at(tables["probs"], r)
+        _put(tables["values"], row, q + hot * rate * ((target_r - target_c) - taken)[..., None])
+    if name == "reinforcement":
+        probs = _row(tables["probs"], row)
         span = high - low
         x = np.where(span > 0, ((target_r - target_c) - low) / np.where(span > 0, span, 1), 0.5)
-        step = float(pp.learning_rate) * np.clip(x, 0.0, 1.0) * live
+        step = rate * np.clip(x, 0.0, 1.0) * live
         probs = probs + step[..., None] * (hot - probs * live[..., None])
         floor = float(pp.exploration) / m
         probs = np.clip(probs, floor, 1.0 - (m - 1) * floor)
-        tables["probs"][..., r, :] = probs / probs.sum(axis=-1, keepdims=True)
-        q = _at(tables["values"], r)
-        taken = (q * hot).sum(-1)
-        q = q + hot * float(pp.learning_rate) * ((target_r - target_c) - taken)[..., None]
-        tables["values"][..., r, :] = q
-    else:
-        count = _at(tables["count"], r) + hot
+        _put(tables["probs"], row, probs / probs.sum(axis=-1, keepdims=True))
+    if name == "roi":
+        count = _row(tables["count"], row) + hot
         for f, target in (("reward", target_r), ("cost", target_c)):
-            v = _at(tables[f], r)
+            v = _row(tables[f], row)
             taken = (v * hot).sum(-1)
             step = hot / np.where(count > 0, count, 1)
-            tables[f][..., r, :] = v + step * (target - taken)[..., None]
-        tables["count"][..., r, :] = count
-    return tables
+            _put(tables[f], row, v + step * (target - taken)[..., None])
+        _put(tables["count"], row, count)

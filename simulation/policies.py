@@ -181,14 +181,16 @@ class Policy:
         pp: Namespace,
         draw: Callable[[Any], Any],
         r: int,
+        greedy: bool = False,
     ) -> tuple[Any, ...]:
         """Each player's encoded action at round ``r`` of the game (0 for one-shot
-        games), from the state before the step."""
+        games), from the state before the step; ``greedy`` reads out what a payoff-based
+        learner has learned, without exploring."""
         if self.kind == "native":
             return tuple(self.model.native_policies[self.name](p, s, draw))
         if self.kind == "belief":
             return beliefs.decide(self.name, self.model, p, s, dict(state), pp, draw)
-        return learners.decide(self.name, self.model, p, s, pp, draw, r)
+        return learners.decide(self.name, self.model, p, s, pp, draw, r, greedy)
 
     def update(
         self,

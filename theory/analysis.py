@@ -14,10 +14,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import sympy as sp
 
+from theory.candidates import Candidate
 from theory.equilibria import SymbolicAnalysis, SymbolicEquilibrium, analyse_symbolic
 from theory.model import Model
 from theory.numeric import NumericResult, numeric_equilibria
@@ -34,11 +36,26 @@ class PointEquilibrium:
     row: Vector
     col: Vector
     symbolic: SymbolicEquilibrium | None
+    actions: tuple[tuple[str, ...], ...] = ()
 
     @property
     def kind(self) -> str:
         pure = sum(v > 0 for v in self.row) == 1 and sum(v > 0 for v in self.col) == 1
         return "pure" if pure else "mixed"
+
+    @property
+    def strategies(self) -> tuple[Vector, Vector]:
+        """One probability vector per player, in the players' order."""
+        return (self.row, self.col)
+
+    @property
+    def label(self) -> str:
+        """``(a, b)`` for a pure equilibrium, ``mixed`` otherwise."""
+        if self.kind == "pure" and self.actions:
+            i = next(k for k, v in enumerate(self.row) if v > 0)
+            j = next(k for k, v in enumerate(self.col) if v > 0)
+            return f"({self.actions[0][i]}, {self.actions[1][j]})"
+        return self.kind
 
     def conditions(self) -> list[str]:
         return [sp.sstr(c) for c in self.symbolic.conditions] if self.symbolic else []
@@ -58,6 +75,25 @@ class Analysis:
     thresholds: tuple[Threshold, ...]
     agree: bool
     notes: tuple[str, ...]
+
+    kind = "two-player"
+
+    @property
+    def players(self) -> list[str]:
+        return [pl.name for pl in self.model.players]
+
+    @property
+    def actions(self) -> list[list[str]]:
+        return [list(pl.actions) for pl in self.model.players]
+
+    @property
+    def candidates(self) -> tuple[Candidate, ...]:
+        """The support enumeration's candidates in the shape every kind of game shares."""
+        acts = self.game.actions
+        return tuple(
+            Candidate(e.label(acts), e.kind, (e.row, e.col), e.conditions)
+            for e in self.symbolic.equilibria
+        )
 
     @property
     def degenerate(self) -> bool:
@@ -96,6 +132,16 @@ class Analysis:
             "exact_arithmetic": True,
         }
 
+    def _repr_html_(self) -> str:  # Jupyter's rich display (theory/display.py)
+        from theory.display import analysis_html
+
+        return analysis_html(self)
+
+    def _repr_latex_(self) -> str:
+        from theory.display import analysis_latex
+
+        return analysis_latex(self)
+
 
 def regime_name(
     eqs: tuple[PointEquilibrium, ...] | list,
@@ -122,18 +168,37 @@ def _close(a: Vector, b: tuple[float, ...], tol: float = 1e-6) -> bool:
     return all(abs(float(u) - v) <= tol for u, v in zip(a, b))
 
 
-def exact_values(model: Model, values: Mapping[str, object]) -> dict[str, Fraction]:
-    """Every parameter at the point, as an exact fraction (defaults filled in)."""
-    out = model.defaults()
+def _analyse_other(model: Model, vals: dict[str, Fraction]) -> Any:
+    if model.kind == "n-player":
+        from theory.nplayer import analyse_nplayer
+
+        return analyse_nplayer(model, vals)
+    if model.kind == "population":
+        from theory.population_analysis import analyse_population
+
+        return analyse_population(model, vals)
+    from theory.design import analyse_rounds
+
+    return analyse_rounds(model, vals)
+
+
+def exact_values(model: Model, values: Mapping[str, object]) -> dict[str, Any]:
+    """Every parameter at the point, as an exact fraction (defaults filled in); options
+    as given."""
+    out: dict[str, Any] = model.defaults()
+    options = {o.name for o in model.options}
     for k, v in values.items():
-        out[k] = Fraction(str(v)) if not isinstance(v, Fraction) else v
+        if k in options:
+            out[k] = v
+        else:
+            out[k] = Fraction(str(v)) if not isinstance(v, Fraction) else v
     return out
 
 
-def analyse(
-    model: Model, values: Mapping[str, object] | None = None, tol: float = 1e-9
-) -> Analysis:
-    """Analyse ``model`` at the point ``values`` (defaults for the parameters not given).
+def analyse(model: Model, values: Mapping[str, object] | None = None, tol: float = 1e-9) -> Any:
+    """Analyse ``model`` at the point ``values`` (defaults for the parameters not given):
+    a two-player game here, other kinds of game in their own modules
+    (:mod:`theory.nplayer`, :mod:`theory.population_analysis`, :mod:`theory.rounds`).
 
     Examples
     --------
@@ -145,6 +210,8 @@ def analyse(
     ['cheat strictly dominates honest for the cheater']
     """
     vals = exact_values(model, values or {})
+    if model.kind != "two-player":
+        return _analyse_other(model, vals)
     game = stage_game(model)
     sym = analyse_symbolic(game)
     point = game.substitution(vals)
@@ -153,7 +220,7 @@ def analyse(
         [[Fraction(str(A[i, j])) for j in range(A.shape[1])] for i in range(A.shape[0])],
         [[Fraction(str(B[i, j])) for j in range(B.shape[1])] for i in range(B.shape[0])],
     )
-    existing = sym.existing_at(point)
+    existing, rejected = sym.check_at(point)  # each confirmed by an exact check
     sym_points = {}
     for e in existing:
         r, c = e.value_at(point)
@@ -162,6 +229,13 @@ def analyse(
     numeric = numeric_equilibria(An, Bn, tol=tol)
     notes: list[str] = []
     agree = True
+    if rejected or exact.rejected:
+        agree = False
+        notes.append(
+            "rejected by the exact best-response check: "
+            f"{[e.label(game.actions) for e in rejected]} (symbolic conditions held), "
+            f"{list(exact.rejected)} (vertex enumeration)"
+        )
     ext = set(exact.extreme)
     missing_sym = [k for k in sym_points if k not in ext]
     if missing_sym:
@@ -193,7 +267,9 @@ def analyse(
         notes.append(f"{numeric.rejected} nashpy profile(s) rejected by the regret test")
     if exact.degenerate:
         notes.append("the game is degenerate at this point: see the continua")
-    eqs = tuple(PointEquilibrium(x, y, sym_points.get((x, y))) for x, y in exact.extreme)
+    eqs = tuple(
+        PointEquilibrium(x, y, sym_points.get((x, y)), game.actions) for x, y in exact.extreme
+    )
     return Analysis(
         model, vals, game, sym, exact, numeric, eqs, thresholds(game, vals), agree, tuple(notes)
     )

@@ -331,6 +331,15 @@ class Model(ParameterSet):
         ``(p, s) -> per player (per member) bool``: where an adaptive agent's decision is
         learned; elsewhere it plays the model's first profile (a circle's members learn
         whether to keep paying after their turn; before it they pay).
+    situations : callable, optional
+        ``(p, s) -> per player (per member) int in [0, n_situations)``: what an agent can
+        tell apart about its own position (due or not, before or after its turn); learners
+        keep their values per round and situation.
+    ledger : callable, optional
+        ``(p, s) -> (paid in, paid out, held)`` after a step: the model's money, which the
+        simulation checks is conserved (everything paid in is paid out or held).
+    outcomes : callable, optional
+        ``(p, recorded arrays) -> dict``: the model's own summaries of a simulation.
     extras : callable, optional
         ``(model, values) -> dict``: model-specific summaries the design output adds,
         computed with the model's own functions.
@@ -363,6 +372,10 @@ class Model(ParameterSet):
     period: Callable[[Namespace], int] | None = None
     extras: Callable[[Any, Mapping[str, Any]], Any] | None = None
     learns: Callable[[Namespace, Namespace], tuple[Value, ...]] | None = None
+    situations: Callable[[Namespace, Namespace], tuple[Value, ...]] | None = None
+    n_situations: int = 1
+    ledger: Callable[[Namespace, Namespace], tuple[Value, Value, Value]] | None = None
+    outcomes: Callable[[Namespace, Mapping[str, Any]], dict[str, Any]] | None = None
     random_path: Callable[[Namespace], str | None] | None = None
     source: str = ""
 

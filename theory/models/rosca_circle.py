@@ -197,6 +197,96 @@ def held_at_end(p, s, a):
     return where(cycle_end(p, s), 0.0, s.Held)
 
 
+def learned(p, s):
+    """Where an adaptive member's decision is learned: after its turn in the cycle, while
+    it is still due. Before its turn it pays (it is waiting for the pot), as in the
+    enforcement problem of the literature."""
+    return (due(p, s) & (s.Position < round_in_cycle(p, s)),)
+
+
+def situation(p, s):
+    """What a member can tell apart: 0 not due (excluded, defaulted, or no round), 1 due
+    before or at its turn, 2 due after its turn."""
+    after = s.Position < round_in_cycle(p, s)
+    return (where(due(p, s), where(after, 2, 1), 0),)
+
+
+def ledger(p, s):
+    """Money this round, after the step: paid into the circle (contributions, collateral
+    posted), paid out (pots and refunds, collateral returned), and what it holds
+    (collateral, the reserve of slashed collateral that had no recipient)."""
+    paid_in = total(s.Paid) + total(s.Posted)
+    paid_out = total(s.Received) + total(s.Returned)
+    return paid_in, paid_out, total(s.Held) + s.Reserve
+
+
+def outcomes(p, data):
+    """The circle's outcomes from recorded arrays ``(steps + 1, runs[, members])``: full
+    pots, amounts collected, completed cycles, defaults and net value by position, the
+    pot's shortfall by round, honest members' losses and defaulters' gains."""
+    n = int(np.max(p.members))
+    c = float(np.max(p.contribution))
+    rounds = int(np.max(p.members)) * int(np.max(p.cycles))
+    paid = np.asarray(data["Paid"][1:], dtype=float)  # (T, runs, n)
+    steps, runs = paid.shape[:2]
+    missed = np.asarray(data["Missed"][1:], dtype=bool)
+    position = np.asarray(data["Position"][1:], dtype=float)
+    active_count = np.asarray(data["Active_Count"][1:], dtype=float).reshape(steps, runs)
+    t = np.arange(steps)
+    in_game = t % rounds
+    slot = in_game % n + 1
+    real = slot[:, None] <= active_count
+    collected = paid.sum(axis=2)
+    full = real & (~missed.any(axis=2)) & (collected >= active_count * c - 1e-9)
+    net = (
+        np.asarray(data["Received"][1:])
+        - paid
+        - np.asarray(data["Slashed"][1:])
+        - np.asarray(data["Sanctioned"][1:])
+    )
+    game = t // rounds
+    cycle = game * int(np.max(p.cycles)) + in_game // n
+    n_cycles = int(cycle.max()) + 1
+    by_cycle = np.zeros((n_cycles, runs, n), dtype=bool)
+    np.logical_or.at(by_cycle, cycle, missed)
+    pos_cycle = np.zeros((n_cycles, runs, n))
+    pos_cycle[cycle, :, :] = position
+    rate, when, value = [], [], []
+    first_round = np.full((n_cycles, runs, n), np.nan)
+    for j in range(steps - 1, -1, -1):
+        first_round[cycle[j]] = np.where(missed[j], slot[j], first_round[cycle[j]])
+    per_member_net = np.zeros((game.max() + 1, runs, n))
+    np.add.at(per_member_net, game, net)
+    pos_game = np.zeros((game.max() + 1, runs, n))
+    pos_game[game, :, :] = position
+    for k in range(1, n + 1):
+        at = pos_cycle == k
+        hit = by_cycle & at
+        rate.append(float(hit.sum() / max(1, at.sum())))
+        rounds_hit = first_round[hit]
+        when.append(float(rounds_hit.mean()) if rounds_hit.size else None)
+        value.append(float(per_member_net[pos_game == k].mean()) if (pos_game == k).any() else 0.0)
+    expected = active_count * c
+    shortfall = np.where(real, expected - collected, 0.0)
+    by_round = [float(shortfall[in_game == r].mean()) for r in range(min(rounds, steps))]
+    defaulters = np.zeros((game.max() + 1, runs, n), dtype=bool)
+    np.logical_or.at(defaulters, game, missed)
+    honest_losses = np.where(~defaulters, np.maximum(-per_member_net, 0.0), 0.0).sum(axis=2)
+    gains = np.where(defaulters, per_member_net, 0.0).sum(axis=2)
+    return {
+        "full_pot_rate": float(full[real].mean()) if real.any() else 0.0,
+        "collected_mean": float(collected[real].mean()) if real.any() else 0.0,
+        "completion_rate": float((~by_cycle.any(axis=2)).mean()),
+        "defaults_by_position": rate,
+        "default_round_by_position": when,
+        "net_value_by_position": value,
+        "shortfall_by_round": by_round,
+        "honest_losses_mean": float(honest_losses.mean()),
+        "defaulter_gains_mean": float(gains.mean()),
+        "defaulters_mean": float(defaulters.sum(axis=2).mean()),
+    }
+
+
 def honest(p, s):
     """Every member pays in every round of every cycle."""
     return (np.ones(np.shape(s.Pays), dtype=bool),)
@@ -323,12 +413,13 @@ MODEL = Model(
         StateVariable("Pays", True, "the member paid this round", "bool", per_member="members"),
         StateVariable("Active", True, "in the circle (not excluded)", "bool", per_member="members"),
         StateVariable(
-            "Position", lambda p: np.arange(1, int(p.members) + 1), "turn to receive",
-            "position", per_member="members",
+            "Position",
+            lambda p: np.arange(1, int(p.members) + 1),
+            "turn to receive",
+            "position",
+            per_member="members",
         ),
-        StateVariable(
-            "Defaulted", False, "defaulted this cycle", "bool", per_member="members"
-        ),
+        StateVariable("Defaulted", False, "defaulted this cycle", "bool", per_member="members"),
         StateVariable("Rating", 1.0, "credit rating (payments made)", "1", per_member="members"),
         StateVariable("Held", 0.0, "collateral held", "GBP", per_member="members"),
         StateVariable("Posted", 0.0, "collateral posted this round", "GBP", per_member="members"),
@@ -336,10 +427,15 @@ MODEL = Model(
         StateVariable("Received", 0.0, "pot or refund received", "GBP", per_member="members"),
         StateVariable("Slashed", 0.0, "collateral slashed this round", "GBP", per_member="members"),
         StateVariable("Sanctioned", 0.0, "sanction paid this round", "GBP", per_member="members"),
-        StateVariable("Returned", 0.0, "collateral returned this round", "GBP",
-                      per_member="members"),
-        StateVariable("Lottery", 0.0, "the random order's draw", "1", per_member="members",
-                      draw=True),
+        StateVariable(
+            "Missed", False, "missed a due payment this round", "bool", per_member="members"
+        ),
+        StateVariable(
+            "Returned", 0.0, "collateral returned this round", "GBP", per_member="members"
+        ),
+        StateVariable(
+            "Lottery", 0.0, "the random order's draw", "1", per_member="members", draw=True
+        ),
     ),
     players=(
         Player(
@@ -366,14 +462,21 @@ MODEL = Model(
             Mechanism("Posted", posted, "collateral posted this round"),
         ),
         (
-            Mechanism("Paid", lambda p, s, a: where(pays(p, s, a), p.contribution, 0.0),
-                      "contribution if due and paying"),
+            Mechanism(
+                "Paid",
+                lambda p, s, a: where(pays(p, s, a), p.contribution, 0.0),
+                "contribution if due and paying",
+            ),
             Mechanism("Slashed", slashed, "collateral of a due member who defaults"),
-            Mechanism("Sanctioned", lambda p, s, a: where(missed(p, s, a), p.sanction, 0.0),
-                      "outside sanction on a default"),
+            Mechanism(
+                "Sanctioned",
+                lambda p, s, a: where(missed(p, s, a), p.sanction, 0.0),
+                "outside sanction on a default",
+            ),
             Mechanism("Received", received, "pot to the member whose turn it is, or refunds"),
             Mechanism("Reserve", reserve, "slashed collateral with no recipient"),
             Mechanism("Defaulted", lambda p, s, a: s.Defaulted | missed(p, s, a), "defaults"),
+            Mechanism("Missed", missed, "a due payment missed this round"),
             Mechanism("Rating", rating_after, "payments made; 0 on default"),
             Mechanism("Held", held_after_payment, "slashed, or released as payments arrive"),
             Mechanism("Returned", released_now, "collateral released this round"),
@@ -392,8 +495,14 @@ MODEL = Model(
     profiles=(Profile("no-default", "every member pays in every round of every cycle", honest),),
     period=lambda p: int(p.members),
     extras=version_one,
-    round_label=lambda p, t: f"cycle {(t - 1) // int(p.members) + 1}, round "
-    f"{(t - 1) % int(p.members) + 1}",
+    learns=learned,
+    situations=situation,
+    n_situations=3,
+    ledger=ledger,
+    outcomes=outcomes,
+    round_label=lambda p, t: (
+        f"cycle {(t - 1) // int(p.members) + 1}, round {(t - 1) % int(p.members) + 1}"
+    ),
     random_path=_random_path,
     key_parameters=("collateral", "sanction", "discount"),
     source="Besley, Coate and Loury (1993); Anderson, Baland and Moene (2009)",
