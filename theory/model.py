@@ -343,6 +343,9 @@ class Model(ParameterSet):
     extras : callable, optional
         ``(model, values) -> dict``: model-specific summaries the design output adds,
         computed with the model's own functions.
+    check : callable, optional
+        ``values -> None``: cross-field checks of a point (a list option's length against
+        a member count), raising :class:`theory.errors.ParameterError`.
     random_path : callable, optional
         ``p -> reason or None``: why, with these options, the path of play depends on a
         lottery (the one-shot-deviation derivation needs a deterministic path).
@@ -376,6 +379,7 @@ class Model(ParameterSet):
     n_situations: int = 1
     ledger: Callable[[Namespace, Namespace], tuple[Value, Value, Value]] | None = None
     outcomes: Callable[[Namespace, Mapping[str, Any]], dict[str, Any]] | None = None
+    check: Callable[[Mapping[str, Any]], None] | None = None
     random_path: Callable[[Namespace], str | None] | None = None
     source: str = ""
 

@@ -79,7 +79,14 @@ def design_dict(a: Any, pd: Any) -> dict[str, Any]:
         {(m.agent.member or 0) + 1 for m in pd.members if m.gain > 1e-9 * max(1.0, abs(m.gain))}
     )
     extras = a.model.extras(a.model, a.values) if a.model.extras is not None else None
-    out["v1"] = extras
+    out["v1"] = (
+        None
+        if not extras
+        else {
+            "full_pot_probability": extras.get("full_pot_rate"),
+            "collected_mean": extras.get("collected_mean"),
+        }
+    )
     return out
 
 
@@ -152,6 +159,8 @@ def run(args: argparse.Namespace) -> int:
     values, extra = resolve(model, parse_assignments(args.sets), args.params,
                             options=model.options)
     values = {**values, **extra}
+    if model.check is not None:
+        model.check(values)
     target = args.target or model.profiles[0].name
     model.profile(target)
     for name in [*(args.free or []), *args.solve_for]:

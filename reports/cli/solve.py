@@ -21,11 +21,16 @@ def run(args: argparse.Namespace) -> int:
     from reports import solve_output
     from theory.analysis import analyse
     from theory.models import get_model
-    from theory.parameters import parse_assignments, resolve
+    from theory.parameters import check_payoff_range, parse_assignments, resolve
 
     model = get_model(args.model)
-    values, _ = resolve(model, parse_assignments(args.sets), args.params)
-    a = analyse(model, values)
+    values, options = resolve(
+        model, parse_assignments(args.sets), args.params, options=model.options
+    )
+    if model.check is not None:
+        model.check(values | options)
+    check_payoff_range(model, values)
+    a = analyse(model, values | options)
     render = {
         "text": solve_output.to_text,
         "json": solve_output.to_json,

@@ -28,7 +28,8 @@ A round, as partial state update blocks (each reads the state before it):
    of the cycle's ``active members`` rounds. A due member who pays gives ``contribution``;
    one who defaults loses its collateral (slashed into the round's pot), pays the outside
    ``sanction`` (a loss to it, not money in the circle), drops to rating 0 and is not due
-   again this cycle. The member at the round's position receives the pot (contributions
+   again this cycle (with ``miss`` = ``skip``, version 1's rule, only that payment is
+   missed and the member stays due). The member at the round's position receives the pot (contributions
    plus slashed collateral) unless it has defaulted; then the payers are refunded and the
    slashed collateral goes to the circle's reserve. ``released``: after each payment a
    member past its turn keeps only ``collateral_scale x contribution x`` the payments
@@ -302,7 +303,9 @@ def v1_policy(p, s, draw):
 def version_one(model, values):
     """Round one under version 1 (each member fails to pay with ``default_probability``,
     independently): the chance of a full pot and the mean amount collected, by stepping
-    this model's mechanisms once on every profile of defaults (up to 12 members)."""
+    this model's mechanisms once on every profile of defaults (up to 12 members). Every
+    round of version 1 is alike (nothing carries over), so these are also the expected
+    rates over a whole simulation."""
     import itertools
 
     p = model.params(values, numeric=True)
@@ -323,9 +326,36 @@ def version_one(model, values):
     weight = q**misses * (1 - q) ** (n - misses)
     full = paid >= n * float(p.contribution) - 1e-9
     return {
-        "full_pot_probability": float(weight[full].sum()),
+        "full_pot_rate": float(weight[full].sum()),
         "collected_mean": float((weight * paid).sum()),
     }
+
+
+def check(values):
+    """Cross-field checks: one scheduled amount and one discount factor per member, and
+    a schedule when the mode asks for one."""
+    from fractions import Fraction
+
+    from theory.errors import ParameterError
+
+    n = int(Fraction(str(values.get("members", 10))))
+    schedule = values.get("collateral_schedule") or ()
+    if values.get("collateral_mode") == "schedule" and not schedule:
+        raise ParameterError(
+            f"collateral_mode 'schedule' needs collateral_schedule, a list of {n} amounts "
+            "(one per position)"
+        )
+    if schedule and len(schedule) != n:
+        raise ParameterError(
+            f"collateral_schedule has {len(schedule)} amounts; it needs one per member ({n})"
+        )
+    own = values.get("member_discounts") or ()
+    if own and len(own) != n:
+        raise ParameterError(
+            f"member_discounts has {len(own)} factors; it needs one per member ({n})"
+        )
+    if any(not 0 < Fraction(x) <= 1 for x in own):
+        raise ParameterError("member_discounts must each be in (0, 1]")
 
 
 def _random_path(p):
@@ -392,6 +422,13 @@ MODEL = Model(
     ),
     options=(
         Option("order", "fixed", "order of receipt", ("fixed", "random", "rating")),
+        Option(
+            "miss",
+            "default",
+            "a missed payment: 'default' (out for the cycle, collateral slashed) or 'skip' "
+            "(only that payment is missed, as in version 1 of the series)",
+            ("default", "skip"),
+        ),
         Option(
             "collateral_mode",
             "uniform",
@@ -475,7 +512,11 @@ MODEL = Model(
             ),
             Mechanism("Received", received, "pot to the member whose turn it is, or refunds"),
             Mechanism("Reserve", reserve, "slashed collateral with no recipient"),
-            Mechanism("Defaulted", lambda p, s, a: s.Defaulted | missed(p, s, a), "defaults"),
+            Mechanism(
+                "Defaulted",
+                lambda p, s, a: s.Defaulted | (missed(p, s, a) & (p.miss == "default")),
+                "a missed payment is a default, unless misses are skipped",
+            ),
             Mechanism("Missed", missed, "a due payment missed this round"),
             Mechanism("Rating", rating_after, "payments made; 0 on default"),
             Mechanism("Held", held_after_payment, "slashed, or released as payments arrive"),
@@ -495,6 +536,7 @@ MODEL = Model(
     profiles=(Profile("no-default", "every member pays in every round of every cycle", honest),),
     period=lambda p: int(p.members),
     extras=version_one,
+    check=check,
     learns=learned,
     situations=situation,
     n_situations=3,

@@ -1,0 +1,141 @@
+"""Summaries of simulations of a population (a circle's members, n verifiers): how often
+the members take each action, the model's own outcomes (``Model.outcomes``), money
+conservation and contagion (:mod:`simulation.games`), and, for a model's own random
+behaviour, its outcomes held against what the model's mechanisms give in expectation
+(``Model.extras``).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+from simulation.batched import Trajectories, run_batched
+from simulation.experiment import Experiment
+from simulation.games import contagion_rate, conservation_error
+from theory.model import Namespace
+
+
+def simulate_members(exp: Experiment, progress: Any = None) -> Trajectories:
+    """Every state variable of every run (a population's simulation is summarised from
+    its whole record)."""
+    keys = list(exp.model.state_keys)
+    return run_batched(exp, keys=keys, progress=progress)
+
+
+def _p(exp: Experiment, point: int = 0) -> Namespace:
+    return exp.numeric(exp.points[point])
+
+
+def act_rates(exp: Experiment, traj: Trajectories) -> dict[str, dict[str, float]]:
+    """Per player, the share of (member x step) decisions taking each action."""
+    out = {}
+    for pl in exp.model.players:
+        a = np.asarray(traj.data[pl.flag][1:])
+        idx = np.asarray(pl.decode(a))
+        out[pl.name] = {act: float((idx == k).mean()) for k, act in enumerate(pl.actions)}
+    return out
+
+
+def per_run(exp: Experiment, traj: Trajectories, key: str) -> np.ndarray:
+    """A model outcome computed run by run."""
+    p = _p(exp)
+    values = []
+    for r in range(len(traj.columns)):
+        one = {k: v[:, r : r + 1] for k, v in traj.data.items()}
+        values.append(exp.model.outcomes(p, one)[key])  # type: ignore[misc]
+    return np.asarray(values, dtype=float)
+
+
+def summarise_members(exp: Experiment, traj: Trajectories) -> dict[str, Any]:
+    """The JSON summary of ``rosca simulate`` for a model with a population."""
+    out: dict[str, Any] = {
+        "model": exp.model.name,
+        "policy": exp.policy_name,
+        "seed": exp.seed,
+        "runs": exp.runs,
+        "steps": exp.n_steps,
+        "points": exp.n_points,
+        "act_rate": act_rates(exp, traj),
+    }
+    if exp.model.outcomes is not None:
+        out.update(exp.model.outcomes(_p(exp), traj.data))
+    if exp.model.many_rounds:
+        out["rounds_per_game"] = exp.rounds(_p(exp))
+        out["games"] = exp.n_steps / out["rounds_per_game"]
+        out["conservation_error"] = conservation_error(traj)
+        out["contagion_rate"] = contagion_rate(traj)
+    return out
+
+
+def text_members(s: dict[str, Any]) -> str:
+    lines = [
+        f"{s['model']} with policy {s['policy']}: {s['runs']} run(s) x {s['steps']} steps, "
+        f"seed {s['seed']}"
+    ]
+    for pl, rates in s["act_rate"].items():
+        lines.append(f"{pl}: " + ", ".join(f"{a} {v:.3f}" for a, v in rates.items()))
+    for k in ("full_pot_rate", "collected_mean", "completion_rate", "defaulters_mean"):
+        if k in s:
+            lines.append(f"{k.replace('_', ' ')}: {s[k]:.4g}")
+    if "defaults_by_position" in s:
+        lines.append(
+            "defaults by position (share of member-cycles): "
+            + ", ".join(f"{k + 1}: {r:.2f}" for k, r in enumerate(s["defaults_by_position"]))
+        )
+    if "conservation_error" in s and s["conservation_error"] is not None:
+        lines.append(f"money conservation: largest imbalance {s['conservation_error']:.3g}")
+    if s.get("contagion_rate") is not None:
+        lines.append(
+            f"contagion: {s['contagion_rate']:.1%} of later defaults vanish without the first"
+        )
+    elif "contagion_rate" in s:
+        lines.append("contagion: no game with two defaulters")
+    return "\n".join(lines) + "\n"
+
+
+def compare_expected(exp: Experiment, traj: Trajectories, tolerance: float) -> dict[str, Any]:
+    """A model's own random behaviour against the outcomes its mechanisms give in
+    expectation (``Model.extras``): each shared key as a 95 % t-interval across runs,
+    judged against a relative tolerance."""
+    extras = exp.model.extras(exp.model, dict(exp.points[0])) if exp.model.extras else None
+    if not extras:
+        return {
+            "verdict": "inconclusive",
+            "agree": False,
+            "text": "INCONCLUSIVE: the model gives no expected outcome for this behaviour "
+            "at this point",
+        }
+    rows = {}
+    verdicts = []
+    for key, expected in extras.items():
+        if exp.model.outcomes is None:
+            break
+        xs = per_run(exp, traj, key)
+        m = float(xs.mean())
+        h = (
+            float(stats.t.ppf(0.975, len(xs) - 1) * xs.std(ddof=1) / math.sqrt(len(xs)))
+            if len(xs) > 1
+            else 0.0
+        )
+        scale = max(abs(expected), 1e-12)
+        d = abs(m - expected) / scale
+        hr = h / scale
+        v = "agree" if d + hr <= tolerance else "disagree" if d - hr > tolerance else (
+            "inconclusive"
+        )
+        verdicts.append(v)
+        rows[key] = {"expected": expected, "simulated": m, "half_width": h, "verdict": v}
+    verdict = (
+        "disagree" if "disagree" in verdicts
+        else "agree" if verdicts and all(v == "agree" for v in verdicts)
+        else "inconclusive"
+    )
+    text = f"{verdict.upper()}: " + "; ".join(
+        f"{k} simulated {r['simulated']:.4g} +- {r['half_width']:.2g} against "
+        f"{r['expected']:.4g} expected" for k, r in rows.items()
+    ) + f" (relative tolerance {tolerance:g})"
+    return {"outcomes": rows, "verdict": verdict, "agree": verdict == "agree", "text": text}
