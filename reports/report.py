@@ -37,7 +37,6 @@ class ReportData:
     comparison: Comparison
     agreement: pd.DataFrame
     summary: list[str]
-    circle: Any = None  # reports.circle_report.CircleData
 
 
 def _axes_grid(model: Model, analysis: Analysis, n: int) -> tuple[str, np.ndarray, str, np.ndarray]:
@@ -72,7 +71,7 @@ def agreement_table(
         runs=exp.runs,
         steps=exp.n_steps,
         seed=exp.seed,
-        policy_parameters=exp.policy_parameters,
+        policy_parameters=exp.given_parameters,
     )
     return pd.concat(list(run_sweep(grid_exp, progress=progress)), ignore_index=True)
 
@@ -137,7 +136,7 @@ def plain_summary(a: Analysis, ra: RunAnalysis, c: Comparison) -> list[str]:
     if s["cheat_fraction_median"] is not None:
         dyn += f", with a steady cheating share of {s['cheat_fraction_median']:.3g}"
     out.append(dyn + ".")
-    out.append(c.verdict + ".")
+    out.append(c.text + ".")
     return out
 
 
@@ -177,13 +176,10 @@ def compute_report(
         runs=min(runs, 10),
         steps=steps,
         seed=seed,
-        policy_parameters=exp.policy_parameters,
+        policy_parameters=exp.given_parameters,
     )
     agreement = agreement_table(small, x_name, gx, y_name, gy, progress)
-    from reports.circle_report import compute_circle
-
-    circle = compute_circle(seed=seed)
-    return ReportData(a, grid, exp, ra, c, agreement, plain_summary(a, ra, c), circle)
+    return ReportData(a, grid, exp, ra, c, agreement, plain_summary(a, ra, c))
 
 
 def report_json(data: ReportData) -> dict[str, Any]:
@@ -195,11 +191,4 @@ def report_json(data: ReportData) -> dict[str, Any]:
         "comparison": data.comparison.to_dict(),
         "agreement_rate": float(data.agreement["agree"].mean()),
         "summary": data.summary,
-        "circle": None
-        if data.circle is None
-        else {
-            "design": data.circle.design,
-            "comparison": data.circle.comparison,
-            "v1": data.circle.v1_check,
-        },
     }

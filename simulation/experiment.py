@@ -123,6 +123,15 @@ class Experiment:
     def n_points(self) -> int:
         return len(self.points)
 
+    @property
+    def given_parameters(self) -> dict[str, Fraction]:
+        """The learner parameters that differ from their defaults: what to pass on to a
+        new experiment of the same policy."""
+        from simulation.policies import POLICY_PARAMETERS
+
+        defaults = {q.name: q.default_value for q in POLICY_PARAMETERS}
+        return {k: v for k, v in self.policy_parameters.items() if defaults.get(k) != v}
+
     def policy_namespace(self) -> Namespace:
         return Namespace(
             {k: float(v) for k, v in self.policy_parameters.items()}, "policy parameter"

@@ -219,7 +219,7 @@ def compare_rounds(exp: Experiment, traj: Trajectories, tolerance: float = 0.1) 
         runs=exp.runs,
         steps=rounds,
         seed=exp.seed,
-        policy_parameters=_given(exp),
+        policy_parameters=exp.given_parameters,
         first_run=exp.first_run,
     )
     game = run_batched(probe, keys=["Missed"], start=learner, greedy=True)
@@ -261,16 +261,6 @@ def compare_rounds(exp: Experiment, traj: Trajectories, tolerance: float = 0.1) 
         model.name, exp.policy_name, pc.profile, tuple(verdicts), tolerance, exp.runs, verdict,
         text, conservation_error(traj)
     )
-
-
-def _given(exp: Experiment) -> dict[str, Any]:
-    from simulation.policies import POLICY_PARAMETERS, PARAMETER_USERS
-
-    return {
-        q.name: exp.policy_parameters[q.name]
-        for q in POLICY_PARAMETERS
-        if exp.policy_name in PARAMETER_USERS[q.name]
-    }
 
 
 def _wilson_half(k: int, n: int, z: float = 1.96) -> float:

@@ -191,6 +191,8 @@ def total(x: Value) -> Value:
     """
     if hasattr(x, "__rosca_total__"):
         return x.__rosca_total__()
+    if isinstance(x, sp.Basic):  # a member's value as a symbol: the sum, for display
+        return sp.Function("total")(x)
     if isinstance(x, Cohorts):
         if x.ndim != 1:
             raise ModelError("total(): cohort values must be one-dimensional")

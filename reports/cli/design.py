@@ -83,8 +83,8 @@ def design_dict(a: Any, pd: Any) -> dict[str, Any]:
         None
         if not extras
         else {
-            "full_pot_probability": extras.get("full_pot_rate"),
-            "collected_mean": extras.get("collected_mean"),
+            "full_pot_probability": extras.get("first_round_full_pot_rate"),
+            "collected_mean": extras.get("first_round_collected_mean"),
         }
     )
     return out

@@ -1,5 +1,6 @@
 """``rosca report``: compute the equilibrium report, render it in a temporary folder, then
-move it into place (an interrupted run leaves no half report)."""
+move it into place (an interrupted run leaves no half report; ``--force`` replaces only
+the report's own regular files, see :mod:`reports.cli.outputs`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from reports.cli.common import add_point_options, add_run_options
-from reports.cli.outputs import OutputError, atomic_directory, check_parent
+from reports.cli.outputs import atomic_directory, check_output_folder
+
+REPORT_FILES = ("report.md", "report.html", "report.json")
+LEARNING_STEPS = 1000
+"""Steps of the default learner (roi) in a one-shot game's report: enough to settle."""
+"""Files every report writes; checked before the work, the figures after it."""
 
 
 def add_parser(sub: Any) -> None:
@@ -30,25 +36,25 @@ def add_parser(sub: Any) -> None:
     p.add_argument(
         "--force", action="store_true", help="replace the report's files in an existing folder"
     )
+    p.set_defaults(out_kind="folder")
 
 
 def run(args: argparse.Namespace) -> int:
-    from reports.cli.common import build_experiment, progress_bar
+    from reports.cli.common import build_experiment, check_health, progress_bar
     from reports.document import render
     from reports.report import compute_report
+    from simulation.runner import simulate
 
-    out = Path(args.out)
-    check_parent(out)
-    if out.exists() and not args.force:
-        raise OutputError(f"output folder {str(out)!r} exists; use --force to replace the report")
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"output path {str(out)!r} exists and is not a folder")
-    from theory.models import CIRCLES
-
-    if args.model in CIRCLES:
-        return _circle_report(args, out)
+    out = check_output_folder(args.out, args.force, REPORT_FILES)
+    if args.policy is None:  # the theory-against-simulation section: a payoff-based learner
+        args.policy = "roi"
+        if args.steps is None:
+            args.steps = LEARNING_STEPS
     exp = build_experiment(args)
+    if exp.model.kind in ("many-round", "population"):
+        return _sections(args, exp, out)
     start = time.perf_counter()
+    check_health(exp, simulate(exp))  # the point's own runs, before the whole report
     with progress_bar("report: agreement map") as bar:
         data = compute_report(
             exp.model,
@@ -57,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
             exp.runs,
             exp.n_steps,
             exp.seed,
-            exp.policy_parameters,
+            exp.given_parameters,
             engine=args.engine,
             workers=args.workers,
             progress=bar,
@@ -75,22 +81,37 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _circle_report(args: argparse.Namespace, out: Path) -> int:
-    from reports.circle_report import compute_circle
-    from reports.cli.design import circle_values
-    from reports.document import render_circle_report
+def _sections(args: argparse.Namespace, exp: Any, out: Path) -> int:
+    """The report of a population or many-round model (its own sections)."""
+    from reports.cli.common import progress_bar
+    from reports.document import render_sections
 
     start = time.perf_counter()
-    model, values, options = circle_values(args)
-    data = compute_circle(values, options, runs=max(args.runs, 100), seed=args.seed, model=model)
+    values = dict(exp.points[0])
+    if exp.model.kind == "many-round":
+        from reports.report_rounds import compute_rounds
+
+        native = next(iter(exp.model.native_policies), None)
+        learner = exp.policy_name if exp.behaviour.kind == "payoff" else None
+        with progress_bar("report: learning", unit="steps") as bar:
+            data: Any = compute_rounds(
+                exp.model, values, native, learner, exp.runs, exp.seed,
+                exp.given_parameters, progress=bar,
+            )
+    else:
+        from reports.report_population import compute_population
+
+        data = compute_population(
+            exp.model, values, exp.policy_name, exp.runs, args.steps, exp.seed,
+            exp.given_parameters,
+        )
     files: list[str] = []
-    atomic_directory(
-        out, lambda tmp: files.extend(render_circle_report(data, tmp)), force=args.force
-    )
+    atomic_directory(out, lambda tmp: files.extend(render_sections(data, tmp)), force=args.force)
     sys.stdout.write(
-        f"wrote {len(files)} files to {out}/ in {time.perf_counter() - start:.1f} s\n"
-        f"  - least uniform collateral {data.design['least_uniform_collateral']:.2f}"
-        f" (binding position {data.design['binding_position']})\n"
-        f"  - {data.comparison['verdict']}\n"
+        f"wrote {len(files)} files to {out}/ in {time.perf_counter() - start:.1f} s: report.md, "
+        f"report.html, {sum(f.endswith('.png') for f in files)} figures (PNG and SVG) with "
+        "their data\n"
     )
+    for line in data.summary:
+        sys.stdout.write(f"  - {line}\n")
     return 0

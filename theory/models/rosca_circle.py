@@ -274,7 +274,10 @@ def outcomes(p, data):
     np.logical_or.at(defaulters, game, missed)
     honest_losses = np.where(~defaulters, np.maximum(-per_member_net, 0.0), 0.0).sum(axis=2)
     gains = np.where(defaulters, per_member_net, 0.0).sum(axis=2)
+    first = in_game == 0
     return {
+        "first_round_full_pot_rate": float(full[first].mean()),
+        "first_round_collected_mean": float(collected[first].mean()),
         "full_pot_rate": float(full[real].mean()) if real.any() else 0.0,
         "collected_mean": float(collected[real].mean()) if real.any() else 0.0,
         "completion_rate": float((~by_cycle.any(axis=2)).mean()),
@@ -303,9 +306,10 @@ def v1_policy(p, s, draw):
 def version_one(model, values):
     """Round one under version 1 (each member fails to pay with ``default_probability``,
     independently): the chance of a full pot and the mean amount collected, by stepping
-    this model's mechanisms once on every profile of defaults (up to 12 members). Every
-    round of version 1 is alike (nothing carries over), so these are also the expected
-    rates over a whole simulation."""
+    this model's mechanisms once on every profile of defaults (up to 12 members). With
+    ``miss`` = ``skip`` (version 1's rule) every round is alike; when a miss is a default,
+    later rounds depend on earlier ones, so the expectation is for the first round of each
+    game."""
     import itertools
 
     p = model.params(values, numeric=True)
@@ -326,8 +330,8 @@ def version_one(model, values):
     weight = q**misses * (1 - q) ** (n - misses)
     full = paid >= n * float(p.contribution) - 1e-9
     return {
-        "full_pot_rate": float(weight[full].sum()),
-        "collected_mean": float((weight * paid).sum()),
+        "first_round_full_pot_rate": float(weight[full].sum()),
+        "first_round_collected_mean": float((weight * paid).sum()),
     }
 
 
