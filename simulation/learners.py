@@ -16,7 +16,8 @@ own action (the seed's ROI feedback), never a payoff matrix or an equilibrium.
 * ``roi``: the seed's own rule made to learn: each action's average experienced reward
   and cost, the action with the largest ``reward - (1 + theta) x cost`` taken (ties to the
   last action, so acting must strictly clear the hurdle), and with probability
-  ``exploration`` an action drawn at random so every action keeps being sampled.
+  ``exploration`` an action drawn at random so every action keeps being sampled (in a
+  many-round model the average weighs recent returns, see :data:`RECENCY`).
 
 In a many-round model the values are kept per round of the game and per *situation* the
 agent can tell apart (``Model.situations``: for a circle's member, due before its turn,
@@ -39,6 +40,11 @@ from simulation.choice import expand, from_probabilities, greedy_last, softmax
 from theory.model import Model, Namespace, Player
 
 NAMES = ("reinforcement", "q-learning", "roi")
+RECENCY = 0.02
+"""In a many-round model ``roi``'s averages give each new return at least this weight:
+the returns are bootstrapped from later rounds' values, which change as those are
+learned, so an average over all history would keep the early, wrong ones (Sutton and
+Barto, *Reinforcement Learning*, 2018, section 2.5)."""
 
 
 def width(model: Model, pl: Player, p: Namespace) -> int:
@@ -198,13 +204,14 @@ def update(
         m = pl.n_actions
         a = agents(pl.decode(act), pl).astype(np.int64)
         lead = a.shape
-        row = np.broadcast_to(np.asarray(row), lead)
-        rew = np.broadcast_to(agents(np.asarray(rew, dtype=float), pl), lead)
-        cost = np.broadcast_to(agents(np.asarray(cost, dtype=float), pl), lead)
+        if np.ndim(row):  # per-agent rows (situations); a scalar row is one round for all
+            row = np.broadcast_to(np.asarray(row), lead)
+        rew = _like(agents(np.asarray(rew, dtype=float), pl), lead)
+        cost = _like(agents(np.asarray(cost, dtype=float), pl), lead)
         d = np.asarray(d_all, dtype=float)
         if d.ndim and pl.population is None:
             d = d[..., None]  # a per-run factor, for the player's one agent
-        d = np.broadcast_to(d, lead)
+        d = _like(d, lead)
         has_prev = np.asarray(getattr(s, _k(name, pl, "has_prev")), dtype=bool)
         prev_row = np.asarray(getattr(s, _k(name, pl, "prev_row"))).astype(np.int64)
         prev_a = np.asarray(getattr(s, _k(name, pl, "prev_action"))).astype(np.int64)
@@ -223,9 +230,9 @@ def update(
             net = tr - tc
             low = np.where(live, np.minimum(low, net), low)
             high = np.where(live, np.maximum(high, net), high)
-            _learn(name, tables, rr, aa, tr, tc, live, low, high, pp, m)
+            _learn(name, tables, rr, aa, tr, tc, live, low, high, pp, m, rounds > 1)
         out.update({_k(name, pl, f): v for f, v in tables.items()})
-        out[_k(name, pl, "prev_row")] = row.astype(float)
+        out[_k(name, pl, "prev_row")] = np.broadcast_to(np.asarray(row, dtype=float), lead)
         out[_k(name, pl, "prev_action")] = a.astype(float)
         out[_k(name, pl, "prev_reward")] = rew
         out[_k(name, pl, "prev_cost")] = cost
@@ -233,6 +240,10 @@ def update(
         out[_k(name, pl, "low")] = low
         out[_k(name, pl, "high")] = high
     return out
+
+
+def _like(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    return x if x.shape == shape else np.broadcast_to(x, shape)
 
 
 def _next_values(
@@ -259,9 +270,12 @@ def _learn(
     high: np.ndarray,
     pp: Namespace,
     m: int,
+    bootstrapped: bool = False,
 ) -> None:
     hot = (a[..., None] == np.arange(m)) * live[..., None]
     rate = float(pp.learning_rate) if name != "roi" else 0.0
+    # a game's returns change as its later rounds are learned: weigh recent experience
+    floor_step = RECENCY if bootstrapped else 0.0
     if name in ("q-learning", "reinforcement"):
         q = _row(tables["values"], row)
         taken = (q * hot).sum(-1)
@@ -280,6 +294,6 @@ def _learn(
         for f, target in (("reward", target_r), ("cost", target_c)):
             v = _row(tables[f], row)
             taken = (v * hot).sum(-1)
-            step = hot / np.where(count > 0, count, 1)
+            step = hot * np.maximum(1.0 / np.where(count > 0, count, 1), floor_step)
             _put(tables[f], row, v + step * (target - taken)[..., None])
         _put(tables["count"], row, count)
