@@ -27,6 +27,10 @@ import sympy as sp
 from theory.errors import ModelError
 from theory.model import Model, Player
 
+MAX_PROFILES = 4096
+"""The largest number of pure profiles a normal form is derived for, one symbolic step
+each."""
+
 PayoffArray = Any
 """A sympy Matrix (two players) or an N-dimensional sympy Array (three or more)."""
 
@@ -189,10 +193,17 @@ def stage_game(model: Model) -> StageGame:
             f"model {model.name}: a many-round model is analysed by one-shot deviation "
             "(theory.rounds), not as a one-shot game"
         )
-    p = model.symbolic_parameters()
-    genesis = model.initial_state(p)
     players = model.players
     shape = tuple(pl.n_actions for pl in players)
+    size = int(np.prod(shape))
+    if size > MAX_PROFILES:
+        raise ModelError(
+            f"model {model.name}: {' x '.join(map(str, shape))} = {size:,} action profiles are "
+            f"too many to derive one by one (at most {MAX_PROFILES:,}); with identical players, "
+            "write them as a population (Player(..., population=...)), derived through counts"
+        )
+    p = model.symbolic_parameters()
+    genesis = model.initial_state(p)
     rewards: list[dict[tuple[int, ...], sp.Expr]] = [{} for _ in players]
     costs: list[dict[tuple[int, ...], sp.Expr]] = [{} for _ in players]
     for profile in itertools.product(*(range(m) for m in shape)):

@@ -27,6 +27,8 @@ def test_models_lists_every_model_with_bounds(capsys):
         "rosca-v2",
         "verifiers-dilemma",
         "inspection",
+        "rosca-audit",
+        "volunteers",
         "rosca-circle",
     }
 

@@ -56,7 +56,7 @@ CASES = [(m, p) for m in sorted(MODELS) for p in policy_names(MODELS[m])]
 def test_cadcad_equals_batched(name, policy):
     """Every state variable at every step, for every shipped model and policy."""
     model = MODELS[name]
-    key = model.regime_axes[0]
+    key = (model.regime_axes or model.key_parameters)[0]
     q = model.parameter(key)
     other = {key: str(q.default_value * 2)}
     exp = Experiment(model, points=[{}, other], policy=policy, runs=2, steps=25, seed=9)

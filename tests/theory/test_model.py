@@ -56,7 +56,17 @@ def test_lint_rejects_an_unknown_parameter():
 
 
 def test_shipped_models():
-    assert set(MODELS) == {"rosca-v2", "verifiers-dilemma", "inspection"}
+    assert set(MODELS) == {
+        "rosca-v2",
+        "verifiers-dilemma",
+        "inspection",
+        "rosca-audit",
+        "volunteers",
+        "rosca-circle",
+    }
+    kinds = {name: m.kind for name, m in MODELS.items()}
+    assert kinds["volunteers"] == "population" and kinds["rosca-circle"] == "many-round"
+    assert kinds["rosca-audit"] == "two-player"
     for m in MODELS.values():
         assert m.__doc__ or m.summary
         for q in m.parameters:
