@@ -78,10 +78,12 @@ def decide(
     n = len(model.players)
     theta = p.theta if "theta" in {q.name for q in model.parameters} else 0.0
     lead = np.shape(rewards[0])[: np.ndim(rewards[0]) - n]
-    # the logit noise is a fraction of the largest payoff range at this state
-    scale = np.max(
-        [np.ptp(np.reshape(r - c, lead + (-1,)), axis=-1) for r, c in zip(rewards, costs)], axis=0
-    )
+    scale = None
+    if name == "logit":  # the noise is a fraction of the largest payoff range at this state
+        scale = np.max(
+            [np.ptp(np.reshape(r - c, lead + (-1,)), axis=-1) for r, c in zip(rewards, costs)],
+            axis=0,
+        )
     acts = []
     for k, pl in enumerate(model.players):
         R = own_first(rewards[k], k, n)
@@ -103,6 +105,9 @@ def _contract(table: np.ndarray, beliefs: list[np.ndarray]) -> np.ndarray:
     out = table
     for b in reversed(beliefs):
         # the last axis of `out` is this other player's
+        if out.ndim == b.ndim + 1:
+            out = np.einsum("...ij,...j->...i", out, b)
+            continue
         bb = b.reshape(b.shape[:-1] + (1,) * (out.ndim - b.ndim) + b.shape[-1:])
         out = (out * bb).sum(axis=-1)
     return out

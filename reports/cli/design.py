@@ -111,8 +111,8 @@ def _text(a: Any, pd: Any, show_all: bool) -> str:
         )
         for r in pd.members:
             lines.append(
-                f"{r.agent.name:<14} {r.binding.label:<22} {r.temptation:>12.2f} "
-                f"{r.future_value:>13.2f} {r.required:>16.2f}"
+                f"{r.agent.name:<14} {r.binding.label:<22} {r.temptation + 0.0:>12.2f} "
+                f"{r.future_value + 0.0:>13.2f} {r.required + 0.0:>16.2f}"
             )
         lines.append("")
     for t in pd.thresholds.values():
