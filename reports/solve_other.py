@@ -111,7 +111,7 @@ def to_dict(a: Any) -> dict[str, Any]:
         out["symbolic_equilibria"] = [candidate_dict(c, a.point) for c in a.candidates]
         out["dominance"] = a.dominant
         out["degenerate"] = a.degenerate
-        out["thresholds"] = []
+        out["thresholds"] = [switch_dict(t) for t in a.thresholds]
     elif a.kind == "population":
         g = a.game
         out["members"] = a.members
@@ -123,11 +123,29 @@ def to_dict(a: Any) -> dict[str, Any]:
         out["symbolic_equilibria"] = [candidate_dict(c, a.point) for c in a.candidates]
         out["degenerate"] = a.degenerate
         out["dominance"] = list(a.dominant)
-        out["thresholds"] = []
+        out["thresholds"] = [switch_dict(t) for t in a.thresholds]
     else:
         out["profiles"] = [profile_dict(pd) for pd in a.profiles]
         out["thresholds"] = [threshold_dict(t) for t in a.thresholds]
     return out
+
+
+def switch_dict(t: Any) -> dict[str, Any]:
+    """A best-response switch (:class:`theory.thresholds.Threshold`) as JSON."""
+    return {
+        "parameter": t.parameter,
+        "player": t.player,
+        "against": t.against,
+        "above": t.above,
+        "below": t.below,
+        "expression": sp.sstr(t.expression),
+        "value": t.value,
+        "current": t.current,
+        "kind": t.kind,
+        "closed_form": t.closed_form,
+        "intervals": [i.as_dict() for i in t.intervals],
+        "text": t.text,
+    }
 
 
 def threshold_dict(t: Any) -> dict[str, Any]:
@@ -254,6 +272,8 @@ def to_text(a: Any) -> str:
             for t in pd.thresholds.values():
                 lines.append(f"  threshold: {t.text}")
             lines.append("")
+    if a.kind in ("n-player", "population") and a.thresholds:
+        lines += ["", "thresholds:"] + [f"  - {t.text}" for t in a.thresholds]
     lines += ["", f"the independent checks agree: {'yes' if a.agree else 'NO'}"]
     lines += [f"  note: {n}" for n in a.notes]
     return "\n".join(lines) + "\n"

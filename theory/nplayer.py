@@ -11,6 +11,7 @@ supports lead to polynomial systems); the result says so in its notes. Populatio
 from __future__ import annotations
 
 from collections.abc import Mapping
+from itertools import combinations
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -20,6 +21,7 @@ from theory.candidates import Candidate
 from theory.model import Model
 from theory.payoffs import StageGame, stage_game
 from theory.pure import Dominance, dominance, profile_label, pure_candidates, pure_equilibria_at
+from theory.thresholds import Threshold, switches
 
 
 @dataclass(frozen=True, eq=False)
@@ -48,7 +50,7 @@ class NPlayerAnalysis:
     degenerate: bool
     agree: bool
     notes: tuple[str, ...]
-    thresholds: tuple = ()
+    thresholds: tuple[Threshold, ...] = ()
 
     kind = "n-player"
 
@@ -105,6 +107,47 @@ def _ties(game: StageGame, values: Mapping[str, object]) -> bool:
     return False
 
 
+def nplayer_thresholds(
+    game: StageGame, values: Mapping[str, object], parameters: tuple[str, ...] | None = None
+) -> tuple[Threshold, ...]:
+    """Every switch of a player's better action, for each pair of its actions against each
+    pure profile of the others, in the model's key parameters
+    (:func:`theory.thresholds.switches`).
+
+    Examples
+    --------
+    >>> from theory.models import get_model
+    >>> m = get_model("rosca-v2")
+    >>> ts = nplayer_thresholds(stage_game(m), m.defaults(), ("delta",))
+    >>> ts[0].player, ts[0].against, ts[0].value
+    ('cheater', '(contributor=contribute)', 1.0)
+    """
+    model = game.model
+    names = parameters if parameters is not None else model.key_parameters
+    point = game.substitution(values)
+    out: list[Threshold] = []
+    for k, pl in enumerate(game.players):
+        others = [j for j in range(game.n_players) if j != k]
+        for prof in game.profiles():
+            if prof[k] != 0:
+                continue
+            against = "(" + ", ".join(
+                f"{game.players[j].name}={game.actions[j][prof[j]]}" for j in others
+            ) + ")"
+            for a, b in combinations(range(game.shape[k]), 2):
+                hi = prof[:k] + (a,) + prof[k + 1 :]
+                lo = prof[:k] + (b,) + prof[k + 1 :]
+                D = sp.expand(game.entry(k, hi) - game.entry(k, lo))
+                acts = (pl.actions[a], pl.actions[b])
+                pair = acts if game.shape[k] > 2 else ()
+                for name in names:
+                    sym = model.symbols[name]
+                    if sym in D.free_symbols:
+                        out += switches(D, sym, model.parameter(name), point, acts, "payoff",
+                                        pl.name, against, pair)
+    return tuple(out)
+
+
 def analyse_nplayer(model: Model, values: Mapping[str, Fraction]) -> NPlayerAnalysis:
     """Analyse an n-player game of single players at a point.
 
@@ -147,4 +190,5 @@ def analyse_nplayer(model: Model, values: Mapping[str, Fraction]) -> NPlayerAnal
         _ties(game, values),
         agree,
         tuple(notes),
+        nplayer_thresholds(game, values),
     )

@@ -23,7 +23,14 @@ from theory.nplayer import ProfileEquilibrium
 from theory.payoffs import explicit_game
 from theory.population import PopulationGame, population_game
 from theory.pure import pure_equilibria_at
-from theory.symmetric import PointEquilibria, count_candidates, equilibria_at, symmetric_candidates
+from theory.symmetric import (
+    PointEquilibria,
+    count_candidates,
+    equilibria_at,
+    split_gain,
+    symmetric_candidates,
+)
+from theory.thresholds import Threshold, switches
 
 #: Up to this many members the expanded game is enumerated as a cross-check.
 EXPLICIT_MEMBERS = 5
@@ -41,7 +48,7 @@ class PopulationAnalysis:
     equilibria: tuple[ProfileEquilibrium, ...]
     agree: bool
     notes: tuple[str, ...]
-    thresholds: tuple = ()
+    thresholds: tuple[Threshold, ...] = ()
     dominant: tuple[str, ...] = ()
 
     kind = "population"
@@ -77,6 +84,50 @@ class PopulationAnalysis:
             "explicit": f"one player per member, enumerated, up to {EXPLICIT_MEMBERS} members",
             "exact_arithmetic": self.point_equilibria.exact,
         }
+
+
+def population_thresholds(
+    game: PopulationGame, values: Mapping[str, object], parameters: tuple[str, ...] | None = None
+) -> tuple[Threshold, ...]:
+    """Switches of a member's better action in the key parameters: against each count of
+    others named in the gain's conditions (``k = 0``...) and against any larger count.
+
+    Examples
+    --------
+    >>> from theory.models import get_model
+    >>> m = get_model("volunteers")
+    >>> ts = population_thresholds(population_game(m), m.defaults())
+    >>> [(t.parameter, t.against, t.value) for t in ts]
+    [('cost', 'no other member taking verify', 2.0), ('benefit', 'no other member taking verify', 1.0)]
+    """
+    gain = split_gain(game)
+    if gain is None:
+        return ()
+    model = game.model
+    names = parameters if parameters is not None else model.key_parameters
+    point = game.substitution(values)
+    a0, a1 = game.actions
+    cases = [
+        (v, f"{k} other member{'s' if k != 1 else ''} taking {a0}" if k
+         else f"no other member taking {a0}")
+        for k, v in enumerate(gain.special)
+    ]
+    if game.k not in gain.generic.free_symbols:
+        cases.append((gain.generic, f"more than {gain.last} other members taking {a0}"))
+    out: list[Threshold] = []
+    seen: set[tuple[str, str]] = set()
+    for D, against in cases:
+        for name in names:
+            sym = model.symbols[name]
+            if sym not in D.free_symbols:
+                continue
+            for t in switches(sp.expand(D), sym, model.parameter(name), point, (a0, a1),
+                              "payoff", game.player.name, against):
+                key = (sp.sstr(t.expression), t.parameter)
+                if key not in seen:
+                    seen.add(key)
+                    out.append(t)
+    return tuple(out)
 
 
 def _count_label(game: PopulationGame, K: int, n: int) -> str:
@@ -150,4 +201,7 @@ def analyse_population(model: Model, values: Mapping[str, Fraction]) -> Populati
             )
     if not pe.exact:
         notes.append(f"symmetric equilibria found numerically ({pe.how})")
-    return PopulationAnalysis(model, dict(values), game, cands, pe, tuple(eqs), agree, tuple(notes))
+    return PopulationAnalysis(
+        model, dict(values), game, cands, pe, tuple(eqs), agree, tuple(notes),
+        population_thresholds(game, values),
+    )
