@@ -69,11 +69,10 @@ class Context:
         live = np.any(g != 0, axis=1)
         if not live.any():
             return
-        rows = np.round(np.column_stack([c0[live], g[live]]), 9)
+        rows = np.ascontiguousarray(np.round(np.column_stack([c0[live], g[live]]), 9) + 0.0)
         outcome = out[live]
-        # distinct rows by a random projection (cheap), then exact keys of the few left
-        weights = np.linspace(1.0, 2.0, rows.shape[1]) * np.pi
-        _, idx = np.unique(rows @ weights, return_index=True)
+        as_bytes = rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1])))
+        _, idx = np.unique(as_bytes.reshape(-1), return_index=True)
         for i in idx:
             if len(self.branches) >= self.max_branches:
                 return
@@ -275,16 +274,19 @@ class Affine:
 
     # -- the helpers of theory.functions ----------------------------------------------
     def __rosca_where__(self, cond: Any, a: Any, b: Any) -> Affine:
-        A, B = self.ctx.lift(a), self.ctx.lift(b)
         if isinstance(cond, Affine):
             raise ModelError("where(): the condition is a number, not a truth value")
-        C = np.asarray(cond, dtype=bool)
-        shape = np.broadcast_shapes(C.shape, A.shape, B.shape)
-        P1 = A.c.shape[-1]
-        Ab = np.broadcast_to(A.c, shape + (P1,))
-        Bb = np.broadcast_to(B.c, shape + (P1,))
-        Cb = np.broadcast_to(C, shape)[..., None]
-        return Affine(np.where(Cb, Ab, Bb), self.ctx)
+        C = np.asarray(cond, dtype=bool)[..., None]
+        A = a.c if isinstance(a, Affine) else self._plain_coefficients(a)
+        B = b.c if isinstance(b, Affine) else self._plain_coefficients(b)
+        return Affine(np.where(C, A, B), self.ctx)
+
+    def _plain_coefficients(self, x: Any) -> np.ndarray:
+        """A constant as coefficients that broadcast: the value first, zeros after."""
+        arr = np.asarray(x, dtype=float)
+        out = np.zeros(arr.shape + (len(self.ctx.names) + 1,))
+        out[..., 0] = arr
+        return out
 
     def __rosca_constants__(self) -> np.ndarray:
         if not np.all(self.is_constant()):

@@ -235,10 +235,8 @@ def _key_columns(x: Any) -> np.ndarray:
 
 def distinct_rows(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(first, inverse)``: the index of the first occurrence of each distinct row of
-    ``keys``, and for every row the number of its distinct row.
-
-    Rows are grouped by a projection on fixed weights (one float per row, cheap to sort)
-    and the grouping is then checked exactly; a collision falls back to a full sort.
+    ``keys``, and for every row the number of its distinct row, numbered by first
+    occurrence (so row 0 stays first). Rows are compared byte for byte.
 
     Examples
     --------
@@ -247,16 +245,10 @@ def distinct_rows(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     if keys.shape[1] == 0:
         return np.array([0]), np.zeros(keys.shape[0], dtype=np.int64)
-    finite = np.where(np.isfinite(keys), keys, 0.0)
-    weights = 1.0 + np.sqrt(np.arange(2, keys.shape[1] + 2, dtype=float))
-    h = finite @ weights
-    _, first, inverse = np.unique(h, return_index=True, return_inverse=True)
+    rows = np.ascontiguousarray(keys + 0.0)  # -0.0 and 0.0 are the same state
+    as_bytes = rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).reshape(-1)
+    _, first, inverse = np.unique(as_bytes, return_index=True, return_inverse=True)
     inverse = inverse.reshape(-1)
-    same = keys[first][inverse]
-    if not np.array_equal(same, keys, equal_nan=True):
-        _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
-        inverse = inverse.reshape(-1)
-    # number the distinct rows by first occurrence, so row 0 stays first
     rank = np.argsort(first, kind="stable")
     renumber = np.empty_like(rank)
     renumber[rank] = np.arange(len(rank))
