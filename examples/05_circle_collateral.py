@@ -34,8 +34,13 @@ print(design.thresholds["collateral"].text)
 # where there is no future to lose.
 
 # %%
-several = {"members": 5, "contribution": 100, "discount": Fraction(9, 10), "cycles": 3,
-           "sanction": 20}
+several = {
+    "members": 5,
+    "contribution": 100,
+    "discount": Fraction(9, 10),
+    "cycles": 3,
+    "sanction": 20,
+}
 print(analyse_rounds(circle, several).profiles[0].thresholds["collateral"].text)
 
 # %% [markdown]

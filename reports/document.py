@@ -40,9 +40,7 @@ def _bimatrix_text(M: sp.Matrix, N: sp.Matrix, rows: tuple[str, ...], cols: tupl
     return "\n".join(text_table(M, N, rows, cols, sp.sstr))
 
 
-def model_blocks(
-    m: Any, values: dict[str, Any], simulated: str, summary: list[str]
-) -> list[Block]:
+def model_blocks(m: Any, values: dict[str, Any], simulated: str, summary: list[str]) -> list[Block]:
     """The report's opening, whatever the kind of model: summary, the model, its
     parameters (and options) at the point, and its functions as equations."""
     options = {o.name for o in m.options}
@@ -65,8 +63,14 @@ def model_blocks(
                     for q in m.parameters
                 ]
                 + [
-                    [o.name, str(values.get(o.name, o.default) or "-"), o.default or "-",
-                     o.allowed_text(), "", o.meaning]
+                    [
+                        o.name,
+                        str(values.get(o.name, o.default) or "-"),
+                        o.default or "-",
+                        o.allowed_text(),
+                        "",
+                        o.meaning,
+                    ]
                     for o in m.options
                     if o.name in options
                 ],
@@ -100,8 +104,12 @@ def build_blocks(data: ReportData, figs: dict[str, str]) -> list[Block]:
     g = a.game
     rows, cols = g.actions
     exp = data.experiment
-    B = model_blocks(m, a.values, f"policy `{exp.policy_name}`, {exp.runs} runs x "
-                     f"{exp.n_steps} steps, seed {exp.seed}", data.summary)
+    B = model_blocks(
+        m,
+        a.values,
+        f"policy `{exp.policy_name}`, {exp.runs} runs x {exp.n_steps} steps, seed {exp.seed}",
+        data.summary,
+    )
     B.insert(
         B.index(next(b for b in B if b.kind == "table")),
         Block(
@@ -402,9 +410,7 @@ def render_sections(data: Any, folder: Path) -> list[str]:
     m = data.model
     blocks = model_blocks(m, data.values, data.simulated, data.summary)
     blocks += data.blocks(Block)
-    blocks.append(
-        Block("heading", "Provenance")
-    )
+    blocks.append(Block("heading", "Provenance"))
     blocks.append(
         Block(
             "bullets",
@@ -414,6 +420,7 @@ def render_sections(data: Any, folder: Path) -> list[str]:
     )
     (folder / "report.md").write_text(to_markdown(blocks), encoding="utf-8")
     (folder / "report.html").write_text(to_html(blocks, folder, m.title), encoding="utf-8")
-    (folder / "report.json").write_text(json.dumps(data.json(), indent=2, default=str),
-                                        encoding="utf-8")
+    (folder / "report.json").write_text(
+        json.dumps(data.json(), indent=2, default=str), encoding="utf-8"
+    )
     return files + ["report.md", "report.html", "report.json"]

@@ -90,8 +90,15 @@ def compute_population(
 ) -> PopulationReport:
     a = analyse_population(model, values)
     table = members_table(a, max(50, 2 * a.members))
-    exp = Experiment(model, points=[values], policy=policy, runs=runs, steps=steps, seed=seed,
-                     policy_parameters=policy_parameters or {})
+    exp = Experiment(
+        model,
+        points=[values],
+        policy=policy,
+        runs=runs,
+        steps=steps,
+        seed=seed,
+        policy_parameters=policy_parameters or {},
+    )
     df = simulate(exp)
     (c,) = compare(exp, df)
     flag = model.players[0].flag
@@ -124,8 +131,13 @@ def plot_members(r: PopulationReport, ax: Axes | None = None) -> Axes:
     t = r.members
     a0 = r.analysis.game.actions[0]
     ax.plot(t["members"], t["p_first"], color=PALETTE[0], marker=".", label=f"P({a0}) each")
-    ax.plot(t["members"], t["none_first"], color=PALETTE[3], marker=".",
-            label=f"P(no member takes {a0})")
+    ax.plot(
+        t["members"],
+        t["none_first"],
+        color=PALETTE[3],
+        marker=".",
+        label=f"P(no member takes {a0})",
+    )
     ax.axvline(r.analysis.members, color="#777", linestyle=":", linewidth=1, label="now")
     ax.set_xscale("log")
     ax.set_ylim(0, 1)
@@ -139,8 +151,12 @@ def plot_shares(r: PopulationReport, ax: Axes | None = None) -> Axes:
     ax = _ax(ax, (6.4, 3.2))
     a0 = r.analysis.game.actions[0]
     if not r.shares.empty:
-        ax.plot(r.shares["timestep"], r.shares["share_first"], color=PALETTE[0],
-                label=f"simulated share taking {a0}")
+        ax.plot(
+            r.shares["timestep"],
+            r.shares["share_first"],
+            color=PALETTE[0],
+            label=f"simulated share taking {a0}",
+        )
     for prof in r.comparison.prediction.profiles:
         ax.axhline(prof[0][0], color="black", linestyle="--", linewidth=1)
     ax.set_xlabel("timestep")
@@ -150,12 +166,23 @@ def plot_shares(r: PopulationReport, ax: Axes | None = None) -> Axes:
     return ax
 
 
-def population_figures(r: PopulationReport) -> list[tuple[str, str, Callable[[], Axes], pd.DataFrame]]:
+def population_figures(
+    r: PopulationReport,
+) -> list[tuple[str, str, Callable[[], Axes], pd.DataFrame]]:
     return [
-        ("members", "The symmetric equilibrium and the chance that nobody acts, as the "
-         "number of members grows (the bystander effect).", lambda: plot_members(r), r.members),
-        ("shares", "Share of members taking the first action over time, against the "
-         "prediction.", lambda: plot_shares(r), r.shares),
+        (
+            "members",
+            "The symmetric equilibrium and the chance that nobody acts, as the "
+            "number of members grows (the bystander effect).",
+            lambda: plot_members(r),
+            r.members,
+        ),
+        (
+            "shares",
+            "Share of members taking the first action over time, against the prediction.",
+            lambda: plot_shares(r),
+            r.shares,
+        ),
     ]
 
 
@@ -171,27 +198,41 @@ def population_blocks(r: PopulationReport, block: Any) -> list[Any]:
             f"With {sp.sstr(g.others[0])} of the other {sp.sstr(g.size - 1)} members taking "
             f"'{a0}', the mechanisms give a member (derived once, the member count a symbol):",
         ),
-        block("equation", (
-            r"\\".join(f"u_{{\\text{{{act}}}}} = {sp.latex(u)}" for act, u in zip(g.actions, g.payoff)),
-            "\n".join(f"u[{act}] = {sp.pretty(u, use_unicode=True)}" for act, u in
-                      zip(g.actions, g.payoff)),
-        )),
+        block(
+            "equation",
+            (
+                r"\\".join(
+                    f"u_{{\\text{{{act}}}}} = {sp.latex(u)}" for act, u in zip(g.actions, g.payoff)
+                ),
+                "\n".join(
+                    f"u[{act}] = {sp.pretty(u, use_unicode=True)}"
+                    for act, u in zip(g.actions, g.payoff)
+                ),
+            ),
+        ),
         block("heading", "Equilibria and their existence conditions"),
         block(
             "table",
             (
                 ["candidate", f"P({a0})", "exists iff", "here"],
                 [
-                    [c.label, sp.sstr(c.strategies[0][0]),
-                     " and ".join(map(sp.sstr, c.conditions)) or "always",
-                     "yes" if c.conditions and c.exists_at(point) else ("-" if not c.conditions
-                                                                       else "no")]
+                    [
+                        c.label,
+                        sp.sstr(c.strategies[0][0]),
+                        " and ".join(map(sp.sstr, c.conditions)) or "always",
+                        "yes"
+                        if c.conditions and c.exists_at(point)
+                        else ("-" if not c.conditions else "no"),
+                    ]
                     for c in a.candidates
                 ],
             ),
         ),
-        block("para", f"At the point ({a.members} members) the regime is **{a.regime}**; a "
-                      f"member taking '{a1}' is the same as not taking '{a0}'."),
+        block(
+            "para",
+            f"At the point ({a.members} members) the regime is **{a.regime}**; a "
+            f"member taking '{a1}' is the same as not taking '{a0}'.",
+        ),
         block("figure", ("members", population_figures(r)[0][1])),
         block("heading", "Theory against simulation"),
         block("figure", ("shares", population_figures(r)[1][1])),

@@ -57,8 +57,10 @@ class RoundsReport:
         info = self.learning
         if not info:
             return "no learning simulated"
-        return f"members learning with `{info['policy']}` over {info['games']} games x " \
+        return (
+            f"members learning with `{info['policy']}` over {info['games']} games x "
             f"{info['runs']} runs"
+        )
 
     def figures(self) -> list[Any]:
         return rounds_figures(self)
@@ -87,8 +89,9 @@ def compute_rounds(
     rounds = model.horizon(model.params(values, numeric=True))
     native = check = None
     if native_policy is not None:
-        exp = Experiment(model, points=[values], policy=native_policy, runs=runs, seed=seed,
-                         steps=games * rounds)  # games in sequence: many first rounds
+        exp = Experiment(
+            model, points=[values], policy=native_policy, runs=runs, seed=seed, steps=games * rounds
+        )  # games in sequence: many first rounds
         traj = run_batched(exp, keys=list(model.state_keys))
         native = summarise_members(exp, traj)
         check = compare_expected(exp, traj, 0.05)
@@ -165,12 +168,12 @@ def plot_positions(r: RoundsReport, ax: Axes | None = None) -> Axes:
     ax.bar(x + 0.27, t[f"least_{name}"], width=0.27, color=PALETTE[1], label=f"least {name}")
     th = pd_.thresholds.get(name)
     if th is not None and th.least is not None:
-        ax.axhline(th.least, color="black", linestyle="--", linewidth=1,
-                   label=f"least uniform {name}")
+        ax.axhline(
+            th.least, color="black", linestyle="--", linewidth=1, label=f"least uniform {name}"
+        )
     now = r.analysis.values.get(name)
     if now is not None:
-        ax.axhline(float(Fraction(str(now))), color=PALETTE[3], linewidth=1.5,
-                   label=f"{name} now")
+        ax.axhline(float(Fraction(str(now))), color=PALETTE[3], linewidth=1.5, label=f"{name} now")
     ax.axhline(0, color="#999", linewidth=0.5)
     ax.set_xlabel("position (member)")
     ax.set_ylabel("value at the binding round")
@@ -184,8 +187,14 @@ def slack_data(r: RoundsReport) -> pd.DataFrame:
     pc = r.analysis.profiles[0].conditions
     return pd.DataFrame(
         [
-            {"player": c.agent.name, "member": (c.agent.member or 0) + 1, "round": c.round,
-             "label": c.label, "slack": c.value, "inequality": c.inequality(pc.free)}
+            {
+                "player": c.agent.name,
+                "member": (c.agent.member or 0) + 1,
+                "round": c.round,
+                "label": c.label,
+                "slack": c.value,
+                "inequality": c.inequality(pc.free),
+            }
             for c in pc.constraints
         ]
     )
@@ -200,8 +209,14 @@ def plot_slack(r: RoundsReport, ax: Axes | None = None) -> Axes:
     for row in t.itertuples():
         img[members.index(row.member), row.round - 1] = row.slack
     vmax = float(np.nanmax(np.abs(img))) or 1.0
-    m = ax.imshow(img, aspect="auto", cmap="RdBu", vmin=-vmax, vmax=vmax,
-                  extent=(0.5, img.shape[1] + 0.5, len(members) + 0.5, 0.5))
+    m = ax.imshow(
+        img,
+        aspect="auto",
+        cmap="RdBu",
+        vmin=-vmax,
+        vmax=vmax,
+        extent=(0.5, img.shape[1] + 0.5, len(members) + 0.5, 0.5),
+    )
     ax.figure.colorbar(m, ax=ax, label="follow minus deviate")
     ax.set_xlabel("round")
     ax.set_ylabel("member")
@@ -212,8 +227,10 @@ def plot_slack(r: RoundsReport, ax: Axes | None = None) -> Axes:
 def shortfall_data(r: RoundsReport) -> pd.DataFrame:
     s = r.native or {}
     return pd.DataFrame(
-        {"round": np.arange(1, len(s.get("shortfall_by_round", [])) + 1),
-         "shortfall": s.get("shortfall_by_round", [])}
+        {
+            "round": np.arange(1, len(s.get("shortfall_by_round", [])) + 1),
+            "shortfall": s.get("shortfall_by_round", []),
+        }
     )
 
 
@@ -229,15 +246,30 @@ def plot_shortfall(r: RoundsReport, ax: Axes | None = None) -> Axes:
 
 def rounds_figures(r: RoundsReport) -> list[tuple[str, str, Callable[[], Axes], pd.DataFrame]]:
     out = [
-        ("positions", "Temptation, value of later cycles and least collateral by position "
-         "(at each position's binding round); the dashed line is the least uniform value.",
-         lambda: plot_positions(r), positions_data(r)),
-        ("slack", "Slack of every one-shot-deviation constraint (blue: following pays; red: "
-         "deviating pays).", lambda: plot_slack(r), slack_data(r)),
+        (
+            "positions",
+            "Temptation, value of later cycles and least collateral by position "
+            "(at each position's binding round); the dashed line is the least uniform value.",
+            lambda: plot_positions(r),
+            positions_data(r),
+        ),
+        (
+            "slack",
+            "Slack of every one-shot-deviation constraint (blue: following pays; red: "
+            "deviating pays).",
+            lambda: plot_slack(r),
+            slack_data(r),
+        ),
     ]
     if r.native and r.native.get("shortfall_by_round"):
-        out.append(("shortfall", "Mean pot shortfall by round under the model's own behaviour.",
-                    lambda: plot_shortfall(r), shortfall_data(r)))
+        out.append(
+            (
+                "shortfall",
+                "Mean pot shortfall by round under the model's own behaviour.",
+                lambda: plot_shortfall(r),
+                shortfall_data(r),
+            )
+        )
     return out
 
 
@@ -261,8 +293,13 @@ def rounds_blocks(r: RoundsReport, block: Any) -> list[Any]:
             (
                 ["player", "binding round", "temptation", "later cycles", f"least {pd_.parameter}"],
                 [
-                    [m.agent.name, m.binding.label, f"{m.temptation:.2f}",
-                     f"{m.future_value:.2f}", f"{m.required:.2f}"]
+                    [
+                        m.agent.name,
+                        m.binding.label,
+                        f"{m.temptation:.2f}",
+                        f"{m.future_value:.2f}",
+                        f"{m.required:.2f}",
+                    ]
                     for m in pd_.members
                 ],
             ),
@@ -278,8 +315,11 @@ def rounds_blocks(r: RoundsReport, block: Any) -> list[Any]:
                 "table",
                 (
                     ["outcome", "value"],
-                    [[k, f"{v:.4g}"] for k, v in r.native.items()
-                     if isinstance(v, float) and not k.startswith("rounds")],
+                    [
+                        [k, f"{v:.4g}"]
+                        for k, v in r.native.items()
+                        if isinstance(v, float) and not k.startswith("rounds")
+                    ],
                 ),
             ),
         ]
@@ -301,8 +341,7 @@ def rounds_blocks(r: RoundsReport, block: Any) -> list[Any]:
                 (
                     ["member", "predicted", "as predicted (share of runs)", "verdict"],
                     [
-                        [str(row["member"]), row["label"],
-                         f"{share:.0%} +- {half:.0%}", verdict]
+                        [str(row["member"]), row["label"], f"{share:.0%} +- {half:.0%}", verdict]
                         for row, share, half, verdict in zip(
                             r.learned["predicted"]["defaults_after_turn"],
                             r.learned["simulated"]["share_as_predicted"],

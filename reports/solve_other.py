@@ -222,7 +222,8 @@ def to_text(a: Any) -> str:
     if opts:
         lines.append("options: " + ", ".join(f"{k}={v}" for k, v in opts.items()))
     lines.append(
-        "players: " + "; ".join(f"{p} ({' / '.join(acts)})" for p, acts in zip(a.players, a.actions))
+        "players: "
+        + "; ".join(f"{p} ({' / '.join(acts)})" for p, acts in zip(a.players, a.actions))
     )
     lines.append("")
     if a.kind == "n-player":
@@ -237,21 +238,26 @@ def to_text(a: Any) -> str:
         lines += ["", "pure candidates and their existence conditions:"]
         for c in a.candidates:
             here = "holds here" if c.exists_at(a.point) else "not here"
-            lines.append(f"  - {c.label}: {' and '.join(map(sp.sstr, c.conditions)) or 'always'} "
-                         f"({here})")
+            lines.append(
+                f"  - {c.label}: {' and '.join(map(sp.sstr, c.conditions)) or 'always'} ({here})"
+            )
         if a.dominant:
             lines += ["", "dominance at the point:"] + [f"  - {d}" for d in a.dominant]
     elif a.kind == "population":
         g = a.game
-        lines.append(f"a member's payoff, with {', '.join(map(sp.sstr, g.others))} of the other "
-                     f"{sp.sstr(g.size - 1)} members taking {', '.join(g.actions)}:")
+        lines.append(
+            f"a member's payoff, with {', '.join(map(sp.sstr, g.others))} of the other "
+            f"{sp.sstr(g.size - 1)} members taking {', '.join(g.actions)}:"
+        )
         for act, u in zip(g.actions, g.payoff):
             lines.append(f"  {act}: {sp.sstr(u)}")
         lines.append("")
         lines += _eq_lines(a)
         lines += ["", "candidates and their existence conditions:"]
         for c in a.candidates:
-            strat = "" if c.kind == "pure" else f" P({g.actions[0]}) = {sp.sstr(c.strategies[0][0])}"
+            strat = (
+                "" if c.kind == "pure" else f" P({g.actions[0]}) = {sp.sstr(c.strategies[0][0])}"
+            )
             conds = " and ".join(map(sp.sstr, c.conditions)) or "always"
             lines.append(f"  - {c.label}{strat}: {conds}" + (f"  [{c.note}]" if c.note else ""))
     else:
@@ -287,13 +293,13 @@ def to_latex(a: Any) -> str:
             b = pc.binding
             if b is not None:
                 rel = sp.Ge(b.expression(pc.free), 0)
-                lines.append(rf"  \item {pd.name}: binding {b.agent.name}, {b.label}: ${sp.latex(rel)}$")
+                lines.append(
+                    rf"  \item {pd.name}: binding {b.agent.name}, {b.label}: ${sp.latex(rel)}$"
+                )
     else:
         for c in a.candidates:
             conds = r" \wedge ".join(sp.latex(x) for x in c.conditions) or r"\text{always}"
-            strat = ", ".join(
-                "(" + ", ".join(sp.latex(x) for x in s) + ")" for s in c.strategies
-            )
+            strat = ", ".join("(" + ", ".join(sp.latex(x) for x in s) + ")" for s in c.strategies)
             lines.append(rf"  \item {c.label}: ${strat}$ iff ${conds}$")
     lines.append(r"\end{itemize}")
     return "\n".join(lines) + "\n"
@@ -322,10 +328,18 @@ def to_nfg(a: Any) -> str:
     arrays = game.at(a.values)
     q = '"'
     names = " ".join(f"{q}{pl.name}{q}" for pl in game.players)
-    strategies = " ".join("{ " + " ".join(f"{q}{s}{q}" for s in acts) + " }" for acts in game.actions)
+    strategies = " ".join(
+        "{ " + " ".join(f"{q}{s}{q}" for s in acts) + " }" for acts in game.actions
+    )
     values = ", ".join(f"{k}={v}" for k, v in _params(a)[1].items())
-    lines = [f'NFG 1 R "{a.model.title} at {values}" {{ {names} }}', "", f"{{ {strategies} }}",
-             '""', "", "{"]
+    lines = [
+        f'NFG 1 R "{a.model.title} at {values}" {{ {names} }}',
+        "",
+        f"{{ {strategies} }}",
+        '""',
+        "",
+        "{",
+    ]
     order = []
     # Gambit: the first player's strategy varies fastest
     shape = game.shape

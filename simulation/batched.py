@@ -15,7 +15,6 @@ from typing import Any
 import numpy as np
 
 from simulation.experiment import Experiment, advance
-from theory.model import Namespace
 
 
 @dataclass(frozen=True, eq=False)
@@ -111,9 +110,7 @@ def run_batched(
     groups = _groups(exp, points)
     if (start is not None or greedy or intervene is not None) and len(groups) > 1:
         raise ValueError("start, greedy and intervene need points of one shape")
-    parts = [
-        _run_group(exp, keys, cols[g], progress, start, greedy, intervene) for g in groups
-    ]
+    parts = [_run_group(exp, keys, cols[g], progress, start, greedy, intervene) for g in groups]
     if len(parts) == 1:
         return Trajectories(exp, parts[0][0], parts[0][1], parts[0][2])
     order = np.argsort(np.concatenate([c for _, c in parts]), kind="stable")

@@ -68,9 +68,7 @@ def _blocks(exp: Experiment, genesis: dict[int, dict[str, Any]], rounds: int) ->
         t = now(s, decide_first)
         r = (t - 1) % rounds
         draw = draws(exp, run_of(params), t)
-        acts = behaviour.decide(
-            p_of(params), Namespace(s, "state variable"), s, pp, draw, r
-        )
+        acts = behaviour.decide(p_of(params), Namespace(s, "state variable"), s, pp, draw, r)
         return {"acts": tuple(a.copy() if isinstance(a, np.ndarray) else a for a in acts)}
 
     def learn(params: dict[str, Any], substep: int, sH: Any, s: dict[str, Any], **kw: Any) -> dict:
@@ -128,7 +126,10 @@ def _blocks(exp: Experiment, genesis: dict[int, dict[str, Any]], rounds: int) ->
         blocks.append({"policies": policies, "variables": variables})
     if learner_keys:
         blocks.append(
-            {"policies": {"learn": learn}, "variables": {k: pick("learned", k) for k in learner_keys}}
+            {
+                "policies": {"learn": learn},
+                "variables": {k: pick("learned", k) for k in learner_keys},
+            }
         )
     return blocks
 

@@ -92,7 +92,9 @@ def nash_profiles(arrays: tuple) -> tuple[tuple[tuple[Vector, ...], ...], tuple]
                 arrays[k][idx] >= np.max(arrays[k][idx[:k] + (slice(None),) + idx[k + 1 :]])
                 for k in range(len(arrays))
             ):
-                profs += (tuple(tuple(float(j == i) for j in range(m)) for i, m in zip(idx, shape)),)
+                profs += (
+                    tuple(tuple(float(j == i) for j in range(m)) for i, m in zip(idx, shape)),
+                )
     pure = tuple(
         tuple(int(np.argmax(v)) for v in prof) for prof in profs if all(max(v) == 1 for v in prof)
     )
@@ -123,8 +125,9 @@ def predict(exp: Experiment, values: dict[str, Any]) -> Prediction:
     if name == "logit":
         arrays = payoff_arrays(exp, values, hurdle=True)
         plain = payoff_arrays(exp, values, hurdle=False)
-        lam = float(exp.policy_parameters["noise"]) * max(max(float(np.ptp(a)) for a in plain),
-                                                          1e-12)
+        lam = float(exp.policy_parameters["noise"]) * max(
+            max(float(np.ptp(a)) for a in plain), 1e-12
+        )
         qre = logit_qre_bimatrix(arrays[0], arrays[1], lam, lam)
         profs = tuple((tuple(map(float, x)), tuple(map(float, y))) for x, y in qre)
         return Prediction(
@@ -352,8 +355,9 @@ def compare_actions(
     acts = [pl.decode(a) if a.dtype == bool else a for pl, a in zip(exp.model.players, actions)]
     per = _common_period(acts) if not exp.model.populations else None
     regime_pred, regime_sim, regime_ok = _regimes(exp, pred, acts, per)
-    if "disagree" in verdicts or (pred.period is not None and exp.policy_name ==
-                                   "last-observation" and per != pred.period):
+    if "disagree" in verdicts or (
+        pred.period is not None and exp.policy_name == "last-observation" and per != pred.period
+    ):
         verdict = "disagree"
     elif all(v == "agree" for v in verdicts):
         verdict = "agree"
@@ -452,8 +456,10 @@ def _regimes(
         else "keeps moving (no cycle)"
     )
     if exp.policy_name == "last-observation":
-        p_txt = f"cycle of period {pred.period}" if pred.period != 1 or not pred.pure else (
-            f"settles on {_label(exp, pred.pure[0])}"
+        p_txt = (
+            f"cycle of period {pred.period}"
+            if pred.period != 1 or not pred.pure
+            else (f"settles on {_label(exp, pred.pure[0])}")
         )
         return p_txt, sim, per == pred.period
     if pred.pure and len(pred.profiles) == 1:

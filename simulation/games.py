@@ -62,9 +62,10 @@ def conservation_error(traj: Trajectories) -> float | None:
     cum_in = cum_out = None
     worst = 0.0
     for j in range(1, steps + 1):
-        paid_in, paid_out, held = (np.asarray(x, dtype=float).reshape(-1)
-                                   for x in exp.model.ledger(p, Namespace(_state_at(traj, j),
-                                                                          "state variable")))
+        paid_in, paid_out, held = (
+            np.asarray(x, dtype=float).reshape(-1)
+            for x in exp.model.ledger(p, Namespace(_state_at(traj, j), "state variable"))
+        )
         if cum_in is None or (j - 1) % rounds == 0:
             cum_in = np.zeros_like(paid_in)
             cum_out = np.zeros_like(paid_out)
@@ -239,8 +240,9 @@ def compare_rounds(exp: Experiment, traj: Trajectories, tolerance: float = 0.1) 
         else:
             v = "inconclusive"
         verdicts.append(
-            MemberVerdict(j + 1, want[0] if want else None, want[1] if want else "never",
-                          share, half, v)
+            MemberVerdict(
+                j + 1, want[0] if want else None, want[1] if want else "never", share, half, v
+            )
         )
     if any(v.verdict == "disagree" for v in verdicts):
         verdict = "disagree"
@@ -258,8 +260,15 @@ def compare_rounds(exp: Experiment, traj: Trajectories, tolerance: float = 0.1) 
         )
     )
     return RoundsComparison(
-        model.name, exp.policy_name, pc.profile, tuple(verdicts), tolerance, exp.runs, verdict,
-        text, conservation_error(traj)
+        model.name,
+        exp.policy_name,
+        pc.profile,
+        tuple(verdicts),
+        tolerance,
+        exp.runs,
+        verdict,
+        text,
+        conservation_error(traj),
     )
 
 

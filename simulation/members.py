@@ -15,7 +15,7 @@ from scipy import stats
 
 from simulation.batched import Trajectories, run_batched
 from simulation.experiment import Experiment
-from simulation.games import contagion_rate, conservation_error
+from simulation.games import conservation_error, contagion_rate
 from theory.model import Namespace
 
 
@@ -124,18 +124,29 @@ def compare_expected(exp: Experiment, traj: Trajectories, tolerance: float) -> d
         scale = max(abs(expected), 1e-12)
         d = abs(m - expected) / scale
         hr = h / scale
-        v = "agree" if d + hr <= tolerance else "disagree" if d - hr > tolerance else (
-            "inconclusive"
+        v = (
+            "agree"
+            if d + hr <= tolerance
+            else "disagree"
+            if d - hr > tolerance
+            else ("inconclusive")
         )
         verdicts.append(v)
         rows[key] = {"expected": expected, "simulated": m, "half_width": h, "verdict": v}
     verdict = (
-        "disagree" if "disagree" in verdicts
-        else "agree" if verdicts and all(v == "agree" for v in verdicts)
+        "disagree"
+        if "disagree" in verdicts
+        else "agree"
+        if verdicts and all(v == "agree" for v in verdicts)
         else "inconclusive"
     )
-    text = f"{verdict.upper()}: " + "; ".join(
-        f"{k} simulated {r['simulated']:.4g} +- {r['half_width']:.2g} against "
-        f"{r['expected']:.4g} expected" for k, r in rows.items()
-    ) + f" (relative tolerance {tolerance:g})"
+    text = (
+        f"{verdict.upper()}: "
+        + "; ".join(
+            f"{k} simulated {r['simulated']:.4g} +- {r['half_width']:.2g} against "
+            f"{r['expected']:.4g} expected"
+            for k, r in rows.items()
+        )
+        + f" (relative tolerance {tolerance:g})"
+    )
     return {"outcomes": rows, "verdict": verdict, "agree": verdict == "agree", "text": text}

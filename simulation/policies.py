@@ -120,7 +120,7 @@ def check_parameters(policy: str, given: Mapping[str, object]) -> dict[str, Frac
     >>> check_parameters("fictitious-play", {"temperature": "0.2"})
     Traceback (most recent call last):
     ...
-    theory.errors.ParameterError: temperature has no effect with policy fictitious-play; it is read by: q-learning
+    theory.errors.ParameterError: temperature has no effect with policy fictitious-play; ...
     """
     from theory.parameters import parse_value
 

@@ -181,12 +181,12 @@ class Affine:
         return self
 
     def _nonaffine(self, o: Affine) -> NonAffine:
-        g = np.any(self.c[..., 1:] != 0, axis=tuple(range(self.c.ndim - 1))) if self.ndim else (
-            self.c[1:] != 0
+        g = (
+            np.any(self.c[..., 1:] != 0, axis=tuple(range(self.c.ndim - 1)))
+            if self.ndim
+            else (self.c[1:] != 0)
         )
-        h = np.any(o.c[..., 1:] != 0, axis=tuple(range(o.c.ndim - 1))) if o.ndim else (
-            o.c[1:] != 0
-        )
+        h = np.any(o.c[..., 1:] != 0, axis=tuple(range(o.c.ndim - 1))) if o.ndim else (o.c[1:] != 0)
         names = [n for n, u, v in zip(self.ctx.names, g, h) if u or v]
         return NonAffine(names)
 
@@ -197,9 +197,7 @@ class Affine:
             b_const = ~np.any(b[..., 1:] != 0, axis=-1)
             if not np.all(a_const | b_const):
                 raise self._nonaffine(x)
-            return Affine(
-                np.where(b_const[..., None], a * b[..., :1], b * a[..., :1]), self.ctx
-            )
+            return Affine(np.where(b_const[..., None], a * b[..., :1], b * a[..., :1]), self.ctx)
         arr = np.asarray(x, dtype=float)
         return Affine(self.c * arr[..., None], self.ctx)
 

@@ -110,16 +110,10 @@ class Analysis:
     @property
     def dominant(self) -> list[str]:
         """Strict dominance that holds at the point, in words."""
+        from theory.pure import dominance_at
+
         point = self.game.substitution(self.values)
-        out = []
-        for d in self.symbolic.dominance:
-            if d.strictly_at(point):
-                pl = self.model.players[d.player]
-                out.append(
-                    f"{pl.actions[d.better]} strictly dominates {pl.actions[d.worse]} "
-                    f"for the {pl.name}"
-                )
-        return out
+        return dominance_at(self.symbolic.dominance, self.model.players, point)
 
     @property
     def provenance(self) -> dict[str, object]:

@@ -134,8 +134,15 @@ def verified_threshold(
             return th
         th2 = again.threshold(name)
         if th2.least is None or th2.least <= th.least:
-            return Threshold(name, th.least, th.greatest, th.binding, th.feasible, True,
-                             "re-derivation at the threshold disagrees; see notes")
+            return Threshold(
+                name,
+                th.least,
+                th.greatest,
+                th.binding,
+                th.feasible,
+                True,
+                "re-derivation at the threshold disagrees; see notes",
+            )
         th = th2
     return th
 
@@ -157,8 +164,9 @@ def numeric_threshold(
         return derive(model, at, profile, tuple(f for f in free if f != name)).equilibrium
 
     if not ok(hi):
-        return Threshold(name, None, None, None, False, False,
-                         f"not an equilibrium even at {name} = {hi:g}")
+        return Threshold(
+            name, None, None, None, False, False, f"not an equilibrium even at {name} = {hi:g}"
+        )
     a = lo + (hi - lo) * 1e-6 if q.lower_open else lo
     if ok(a):
         return Threshold(name, a, None, None, True, False)
@@ -169,8 +177,15 @@ def numeric_threshold(
             b = mid
         else:
             a = mid
-    return Threshold(name, b, None, None, True, False,
-                     f"bisection to {b - a:.1e}; assumes one switch between the bounds")
+    return Threshold(
+        name,
+        b,
+        None,
+        None,
+        True,
+        False,
+        f"bisection to {b - a:.1e}; assumes one switch between the bounds",
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -204,7 +219,8 @@ class RoundsAnalysis:
         for pd in self.profiles:
             if pd.equilibrium:
                 shares = tuple(
-                    tuple(float(i == 0) for i in range(len(pl.actions))) for pl in self.model.players
+                    tuple(float(i == 0) for i in range(len(pl.actions)))
+                    for pl in self.model.players
                 )
                 out.append(ProfileEquilibrium(pd.name, "pure", shares, None))
         return tuple(out)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import sympy as sp
@@ -120,7 +121,19 @@ def logit_qre(A: np.ndarray, B: np.ndarray, lam: float) -> list[tuple[float, flo
     def f(p: float) -> float:
         return _logistic((a + b * col(p)) / lam) - p
 
-    grid = np.linspace(0.0, 1.0, 4001)
+    return [(p, col(p)) for p in bracketed_roots(f, 4001)]
+
+
+def bracketed_roots(f: Any, points: int) -> list[float]:
+    """Every root of ``f`` on [0, 1]: sign changes on a grid of ``points``, each bisected
+    to machine precision (a root exactly on the grid counts once).
+
+    Examples
+    --------
+    >>> [round(r, 6) for r in bracketed_roots(lambda x: (x - 0.25) * (x - 0.7), 101)]
+    [0.25, 0.7]
+    """
+    grid = np.linspace(0.0, 1.0, points)
     vals = [f(float(x)) for x in grid]
     roots = []
     for x0, x1, f0, f1 in zip(grid[:-1], grid[1:], vals[:-1], vals[1:]):
@@ -138,7 +151,7 @@ def logit_qre(A: np.ndarray, B: np.ndarray, lam: float) -> list[tuple[float, flo
             roots.append(0.5 * (lo + hi))
     if vals[-1] == 0:
         roots.append(1.0)
-    return [(p, col(p)) for p in roots]
+    return roots
 
 
 def replicator(game: StageGame) -> tuple[sp.Symbol, sp.Symbol, sp.Expr, sp.Expr, sp.Expr]:
@@ -194,8 +207,9 @@ def logit_qre_bimatrix(
     Examples
     --------
     >>> A = np.array([[1., -1.], [-3., 0.]]); B = np.array([[-4., 0.], [1., 0.]])
-    >>> [(round(float(x[0]), 3), round(float(y[0]), 3)) for x, y in logit_qre_bimatrix(A, B, 1e-3, 1e-3)]
-    [(0.2, 0.2)]
+    >>> ((x, y),) = logit_qre_bimatrix(A, B, 1e-3, 1e-3)
+    >>> round(float(x[0]), 3), round(float(y[0]), 3)
+    (0.2, 0.2)
     """
     from scipy.optimize import root
 
@@ -248,23 +262,7 @@ def population_qre(gains: np.ndarray, lam: float) -> list[float]:
         mean = float(np.dot(binom.pmf(ks, n1, p), gains))
         return _logistic(mean / lam) - p
 
-    grid = np.linspace(0.0, 1.0, 2001)
-    vals = np.array([f(float(x)) for x in grid])
-    roots = []
-    for x0, x1, f0, f1 in zip(grid[:-1], grid[1:], vals[:-1], vals[1:]):
-        if f0 == 0:
-            roots.append(float(x0))
-        elif f0 * f1 < 0:
-            lo, hi, flo = float(x0), float(x1), f0
-            for _ in range(80):
-                mid = 0.5 * (lo + hi)
-                fm = f(mid)
-                if (fm < 0) == (flo < 0):
-                    lo, flo = mid, fm
-                else:
-                    hi = mid
-            roots.append(0.5 * (lo + hi))
-    return roots
+    return bracketed_roots(f, 2001)
 
 
 def best_response_path(arrays: tuple[np.ndarray, ...], start: tuple[int, ...]) -> tuple[list, int]:

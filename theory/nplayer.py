@@ -11,16 +11,23 @@ supports lead to polynomial systems); the result says so in its notes. Populatio
 from __future__ import annotations
 
 from collections.abc import Mapping
-from itertools import combinations
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import combinations
 
 import sympy as sp
 
 from theory.candidates import Candidate
 from theory.model import Model
 from theory.payoffs import StageGame, stage_game
-from theory.pure import Dominance, dominance, profile_label, pure_candidates, pure_equilibria_at
+from theory.pure import (
+    Dominance,
+    dominance,
+    dominance_at,
+    profile_label,
+    pure_candidates,
+    pure_equilibria_at,
+)
 from theory.thresholds import Threshold, switches
 
 
@@ -73,15 +80,7 @@ class NPlayerAnalysis:
 
     @property
     def dominant(self) -> list[str]:
-        out = []
-        for d in self.dominance:
-            if d.strictly_at(self.point):
-                pl = self.model.players[d.player]
-                out.append(
-                    f"{pl.actions[d.better]} strictly dominates {pl.actions[d.worse]} "
-                    f"for the {pl.name}"
-                )
-        return out
+        return dominance_at(self.dominance, self.model.players, self.point)
 
     @property
     def provenance(self) -> dict[str, object]:
@@ -131,9 +130,11 @@ def nplayer_thresholds(
         for prof in game.profiles():
             if prof[k] != 0:
                 continue
-            against = "(" + ", ".join(
-                f"{game.players[j].name}={game.actions[j][prof[j]]}" for j in others
-            ) + ")"
+            against = (
+                "("
+                + ", ".join(f"{game.players[j].name}={game.actions[j][prof[j]]}" for j in others)
+                + ")"
+            )
             for a, b in combinations(range(game.shape[k]), 2):
                 hi = prof[:k] + (a,) + prof[k + 1 :]
                 lo = prof[:k] + (b,) + prof[k + 1 :]
@@ -143,8 +144,17 @@ def nplayer_thresholds(
                 for name in names:
                     sym = model.symbols[name]
                     if sym in D.free_symbols:
-                        out += switches(D, sym, model.parameter(name), point, acts, "payoff",
-                                        pl.name, against, pair)
+                        out += switches(
+                            D,
+                            sym,
+                            model.parameter(name),
+                            point,
+                            acts,
+                            "payoff",
+                            pl.name,
+                            against,
+                            pair,
+                        )
     return tuple(out)
 
 

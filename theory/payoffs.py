@@ -108,9 +108,7 @@ class StageGame:
         args = [float(values[s.name]) for s in self.symbols]  # type: ignore[arg-type]
         f = _compiled(self)
         k = self.n_players
-        return tuple(
-            np.asarray(g(*args), dtype=float).reshape(self.shape) for g in f[:k]
-        )
+        return tuple(np.asarray(g(*args), dtype=float).reshape(self.shape) for g in f[:k])
 
     def reward_cost_numeric(
         self, values: Mapping[str, object]

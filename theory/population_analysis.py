@@ -97,8 +97,8 @@ def population_thresholds(
     >>> from theory.models import get_model
     >>> m = get_model("volunteers")
     >>> ts = population_thresholds(population_game(m), m.defaults())
-    >>> [(t.parameter, t.against, t.value) for t in ts]
-    [('cost', 'no other member taking verify', 2.0), ('benefit', 'no other member taking verify', 1.0)]
+    >>> [(t.parameter, t.value) for t in ts], ts[0].against
+    ([('cost', 2.0), ('benefit', 1.0)], 'no other member taking verify')
     """
     gain = split_gain(game)
     if gain is None:
@@ -108,8 +108,12 @@ def population_thresholds(
     point = game.substitution(values)
     a0, a1 = game.actions
     cases = [
-        (v, f"{k} other member{'s' if k != 1 else ''} taking {a0}" if k
-         else f"no other member taking {a0}")
+        (
+            v,
+            f"{k} other member{'s' if k != 1 else ''} taking {a0}"
+            if k
+            else f"no other member taking {a0}",
+        )
         for k, v in enumerate(gain.special)
     ]
     if game.k not in gain.generic.free_symbols:
@@ -121,8 +125,16 @@ def population_thresholds(
             sym = model.symbols[name]
             if sym not in D.free_symbols:
                 continue
-            for t in switches(sp.expand(D), sym, model.parameter(name), point, (a0, a1),
-                              "payoff", game.player.name, against):
+            for t in switches(
+                sp.expand(D),
+                sym,
+                model.parameter(name),
+                point,
+                (a0, a1),
+                "payoff",
+                game.player.name,
+                against,
+            ):
                 key = (sp.sstr(t.expression), t.parameter)
                 if key not in seen:
                     seen.add(key)
@@ -159,8 +171,13 @@ def analyse_population(model: Model, values: Mapping[str, Fraction]) -> Populati
         for K in range(lo, hi + 1) if hi - lo < 20 else (lo, hi):
             share = sp.Rational(K, n)
             match = next(
-                (c for c in cands if c.kind == "pure" and c.exists_at(point)
-                 and sp.sympify(c.strategies[0][0]).subs(point) == share),
+                (
+                    c
+                    for c in cands
+                    if c.kind == "pure"
+                    and c.exists_at(point)
+                    and sp.sympify(c.strategies[0][0]).subs(point) == share
+                ),
                 None,
             )
             eqs.append(
@@ -179,8 +196,13 @@ def analyse_population(model: Model, values: Mapping[str, Fraction]) -> Populati
                 sym_counts.add(int(share * n))
     direct_counts = {K for lo, hi in pe.counts for K in range(lo, hi + 1)}
     agree = sym_counts <= direct_counts and all(
-        K in sym_counts or any(c.kind == "pure" and "any K" in c.label and c.exists_at(
-            point | {sp.Symbol("K", integer=True, positive=True): K}) for c in cands)
+        K in sym_counts
+        or any(
+            c.kind == "pure"
+            and "any K" in c.label
+            and c.exists_at(point | {sp.Symbol("K", integer=True, positive=True): K})
+            for c in cands
+        )
         for K in direct_counts
     )
     if not agree:
@@ -202,6 +224,13 @@ def analyse_population(model: Model, values: Mapping[str, Fraction]) -> Populati
     if not pe.exact:
         notes.append(f"symmetric equilibria found numerically ({pe.how})")
     return PopulationAnalysis(
-        model, dict(values), game, cands, pe, tuple(eqs), agree, tuple(notes),
+        model,
+        dict(values),
+        game,
+        cands,
+        pe,
+        tuple(eqs),
+        agree,
+        tuple(notes),
         population_thresholds(game, values),
     )

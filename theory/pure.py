@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import sympy as sp
 
@@ -40,8 +41,11 @@ def pure_candidates(game: StageGame) -> list[Candidate]:
     --------
     >>> from theory.models import get_model
     >>> from theory.payoffs import stage_game
-    >>> [(c.label, c.conditions) for c in pure_candidates(stage_game(get_model("rosca-v2")))]
-    [('(contribute, honest)', (beta >= 0, gamma <= delta)), ('(withhold, cheat)', (beta <= volume*zeta,))]
+    >>> for c in pure_candidates(stage_game(get_model("rosca-v2"))):
+    ...     print(c.label, c.conditions)
+    (contribute, cheat) (beta >= volume*zeta, delta <= gamma)
+    (contribute, honest) (delta >= gamma,)
+    (withhold, cheat) (volume*zeta >= beta,)
     """
     out = []
     for profile in game.profiles():
@@ -57,9 +61,7 @@ def pure_candidates(game: StageGame) -> list[Candidate]:
     return out
 
 
-def pure_equilibria_at(
-    game: StageGame, values: Mapping[str, object]
-) -> list[tuple[int, ...]]:
+def pure_equilibria_at(game: StageGame, values: Mapping[str, object]) -> list[tuple[int, ...]]:
     """The pure equilibria at a point, by an exact best-response check on every profile.
 
     Examples
@@ -96,6 +98,19 @@ class Dominance:
 
     def strictly_at(self, point: Mapping[sp.Symbol, sp.Expr]) -> bool:
         return all(holds(c, point) for c in self.strict)
+
+
+def dominance_at(dominances: Any, players: Any, point: Mapping[sp.Symbol, sp.Expr]) -> list[str]:
+    """The strict dominances that hold at a point, in words (any object with ``player``,
+    ``better``, ``worse`` and ``strictly_at``)."""
+    out = []
+    for d in dominances:
+        if d.strictly_at(point):
+            pl = players[d.player]
+            out.append(
+                f"{pl.actions[d.better]} strictly dominates {pl.actions[d.worse]} for the {pl.name}"
+            )
+    return out
 
 
 def dominance(game: StageGame) -> list[Dominance]:

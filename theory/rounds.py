@@ -25,7 +25,7 @@ valued at the round of the deviation.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -34,7 +34,7 @@ import sympy as sp
 
 from theory.affine import Affine, Context, NonAffine, constants
 from theory.errors import ModelError, ParameterError
-from theory.model import Model, Namespace, Player
+from theory.model import Model, Namespace
 
 #: Relative tolerance for "the slack is non-negative" in float arithmetic.
 TOL = 1e-9
@@ -113,7 +113,9 @@ class Threshold:
     @property
     def text(self) -> str:
         if not self.feasible:
-            return f"no value of {self.parameter} makes the profile an equilibrium here ({self.note})"
+            return (
+                f"no value of {self.parameter} makes the profile an equilibrium here ({self.note})"
+            )
         parts = []
         if self.least is not None:
             where_ = (
@@ -175,8 +177,14 @@ class ProfileConditions:
             b = float(c.slack[0] + c.slack[1:] @ point - a * point[j - 1])
             if abs(a) <= TOL * max(1.0, abs(b)):
                 if b < -TOL * max(1.0, self.scale):
-                    return Threshold(name, None, None, c, False, note=f"{c.agent.name}, {c.label} "
-                                     f"does not depend on {name}")
+                    return Threshold(
+                        name,
+                        None,
+                        None,
+                        c,
+                        False,
+                        note=f"{c.agent.name}, {c.label} does not depend on {name}",
+                    )
                 continue
             bound = -b / a
             if a > 0 and (lo is None or bound > lo):
@@ -433,9 +441,11 @@ def _derive(
         )
     prof = model.profile(name)
     disc = model.discount(p0) if model.discount is not None else 1.0
-    d = np.broadcast_to(np.asarray(disc, dtype=float).reshape(-1), (len(agents),)).copy() if (
-        np.ndim(disc) == 0 or np.size(disc) == len(agents)
-    ) else None
+    d = (
+        np.broadcast_to(np.asarray(disc, dtype=float).reshape(-1), (len(agents),)).copy()
+        if (np.ndim(disc) == 0 or np.size(disc) == len(agents))
+        else None
+    )
     if d is None:
         raise ParameterError(
             f"model {model.name}: the discount gives {np.size(disc)} factors for "
@@ -499,8 +509,10 @@ def _derive(
             new = model.step(p, states, all_acts)
         new = normalise(new, B + D)
         flows = _flows(model, p, new, B + D, ctx)
-        keys = np.concatenate([_key_columns(new[k]) for k in key], axis=1) if key else (
-            np.zeros((B + D, 0))
+        keys = (
+            np.concatenate([_key_columns(new[k]) for k in key], axis=1)
+            if key
+            else (np.zeros((B + D, 0)))
         )
         # distinct rows numbered by first occurrence: the path's successor stays row 0
         keep, child = distinct_rows(keys)

@@ -257,7 +257,8 @@ def count_candidates(game: PopulationGame) -> list[Candidate]:
     --------
     >>> from theory.models import get_model
     >>> from theory.population import population_game
-    >>> [(c.label, c.conditions) for c in count_candidates(population_game(get_model("volunteers")))]
+    >>> game = population_game(get_model("volunteers"))
+    >>> [(c.label, c.conditions) for c in count_candidates(game)]
     [('0 verify', (benefit <= cost,)), ('1 verify', (benefit >= cost,))]
     """
     gain = split_gain(game)
@@ -284,7 +285,10 @@ def count_candidates(game: PopulationGame) -> list[Candidate]:
     Ks = sp.Symbol("K", integer=True, positive=True)
     g = gain.generic
     if gain.last + 2 <= 10**6:
-        generic = [sign_condition(g.subs(gain.k, Ks - 1), ">="), sign_condition(g.subs(gain.k, Ks), "<=")]
+        generic = [
+            sign_condition(g.subs(gain.k, Ks - 1), ">="),
+            sign_condition(g.subs(gain.k, Ks), "<="),
+        ]
         add(Ks, generic, f"K {a0} (any K from {gain.last + 2} to members - 1)")
     add(n, [sign_condition(g.subs(gain.k, n - 1), ">=")], f"all {a0}")
     return out
@@ -336,11 +340,7 @@ def equilibria_at(game: PopulationGame, values: Mapping[str, object]) -> PointEq
     n = game.members(values)
     gain = split_gain(game)
     D = _gain_values(game, gain, values, n)
-    ks = [
-        K
-        for K in range(n + 1)
-        if (K == 0 or D[K - 1] >= 0) and (K == n or D[K] <= 0)
-    ]
+    ks = [K for K in range(n + 1) if (K == 0 or D[K - 1] >= 0) and (K == n or D[K] <= 0)]
     ranges: list[tuple[int, int]] = []
     for K in ks:
         if ranges and ranges[-1][1] == K - 1:
@@ -358,9 +358,7 @@ def equilibria_at(game: PopulationGame, values: Mapping[str, object]) -> PointEq
                 sym.append(sp.sympify(c.strategies[0][0]).subs(sub))
         how = "closed form"
     else:
-        f = sum(
-            D[j] * sp.binomial(n - 1, j) * P**j * (1 - P) ** (n - 1 - j) for j in range(n)
-        )
+        f = sum(D[j] * sp.binomial(n - 1, j) * P**j * (1 - P) ** (n - 1 - j) for j in range(n))
         poly = sp.Poly(sp.expand(f), P)
         if poly.is_zero:
             how = "every p: the members are indifferent whatever the others do"

@@ -72,7 +72,8 @@ def design_dict(a: Any, pd: Any) -> dict[str, Any]:
     out[f"least_uniform_{name}"] = None if th is None else th.least
     out["least_uniform_collateral"] = None if th is None else th.least
     out["binding_position"] = (
-        None if th is None or th.binding is None or th.binding.agent.member is None
+        None
+        if th is None or th.binding is None or th.binding.agent.member is None
         else th.binding.agent.member + 1
     )
     out["exclusion_alone_fails_at"] = sorted(
@@ -98,8 +99,10 @@ def _text(a: Any, pd: Any, show_all: bool) -> str:
         f"{m.name}, profile '{pd.name}' ({m.profile(pd.name).meaning}): "
         + ("an equilibrium" if pc.equilibrium else "NOT an equilibrium")
         + " at the point",
-        "parameters: " + ", ".join(f"{k}={v}" for k, v in a.values.items() if k not in
-                                   {o.name for o in m.options}),
+        "parameters: "
+        + ", ".join(
+            f"{k}={v}" for k, v in a.values.items() if k not in {o.name for o in m.options}
+        ),
         f"one-shot deviations checked: {len(pc.constraints)} over {pc.horizon} rounds; "
         f"profitable: {len(pc.violated)}",
         "",
@@ -156,8 +159,7 @@ def run(args: argparse.Namespace) -> int:
             f"model {model.name} is a one-shot game with no strategy profiles to design; "
             "rosca design takes a many-round model (rosca-circle); use rosca solve"
         )
-    values, extra = resolve(model, parse_assignments(args.sets), args.params,
-                            options=model.options)
+    values, extra = resolve(model, parse_assignments(args.sets), args.params, options=model.options)
     values = {**values, **extra}
     if model.check is not None:
         model.check(values)

@@ -24,8 +24,7 @@ CIRCLE = get_model("rosca-circle")
 
 def learned(pt, games, runs=40, seed=2):
     rounds = pt["members"] * pt.get("cycles", 1)
-    exp = Experiment(CIRCLE, points=[pt], policy="roi", runs=runs, steps=games * rounds,
-                     seed=seed)
+    exp = Experiment(CIRCLE, points=[pt], policy="roi", runs=runs, steps=games * rounds, seed=seed)
     return compare_rounds(exp, run_batched(exp, keys=["Missed"]))
 
 
@@ -44,8 +43,14 @@ def test_learners_find_the_last_cycle_default_the_old_closed_form_missed():
     """3 cycles, d = 0.9, sanction 20, collateral 300: exclusion from later cycles deters
     position 1 in cycles 1 and 2; in the last cycle nothing is left to lose. The old
     closed form (the first cycle's condition) said nobody defaults."""
-    pt = {"members": 5, "contribution": 100, "discount": F(9, 10), "cycles": 3,
-          "sanction": 20, "collateral": 300}
+    pt = {
+        "members": 5,
+        "contribution": 100,
+        "discount": F(9, 10),
+        "cycles": 3,
+        "sanction": 20,
+        "collateral": 300,
+    }
     c = learned(pt, games=400, runs=40)
     first = next(m for m in c.members if m.member == 1)
     assert first.predicted_label == "cycle 3, round 2"
@@ -70,16 +75,23 @@ modes = st.sampled_from(["uniform", "required", "released", "schedule"])
     p=st.sampled_from(["0.05", "0.2", "0.5"]),
     seed=st.integers(0, 1000),
 )
-def test_money_is_conserved(n, contribution, collateral, sanction, cycles, gate, mode, miss,
-                            order, p, seed):
+def test_money_is_conserved(
+    n, contribution, collateral, sanction, cycles, gate, mode, miss, order, p, seed
+):
     pt = {
-        "members": n, "contribution": contribution, "collateral": collateral,
-        "sanction": sanction, "cycles": cycles, "rating_gate": gate, "collateral_mode": mode,
-        "miss": miss, "order": order, "default_probability": p,
+        "members": n,
+        "contribution": contribution,
+        "collateral": collateral,
+        "sanction": sanction,
+        "cycles": cycles,
+        "rating_gate": gate,
+        "collateral_mode": mode,
+        "miss": miss,
+        "order": order,
+        "default_probability": p,
         "collateral_schedule": tuple(F(collateral * (n - k), n) for k in range(n)),
     }
-    exp = Experiment(CIRCLE, points=[pt], policy="v1", runs=6, steps=3 * n * cycles,
-                     seed=seed)
+    exp = Experiment(CIRCLE, points=[pt], policy="v1", runs=6, steps=3 * n * cycles, seed=seed)
     traj = run_batched(exp, keys=list(CIRCLE.state_keys))
     assert conservation_error(traj) <= 1e-9 * max(1, contribution, collateral) * n * cycles
 
@@ -99,8 +111,14 @@ def test_contagion_counts_only_caused_defaults():
         return (pays,)
 
     model = dataclasses.replace(CIRCLE, native_policies={"nervous": nervous})
-    exp = Experiment(model, points=[{"members": 6, "default_probability": "0.03"}],
-                     policy="nervous", runs=200, steps=18, seed=4)
+    exp = Experiment(
+        model,
+        points=[{"members": 6, "default_probability": "0.03"}],
+        policy="nervous",
+        runs=200,
+        steps=18,
+        seed=4,
+    )
     traj = run_batched(exp, keys=list(model.state_keys))
     rate = contagion_rate(traj)
     # with rare random misses, most later defaults are the nervous ones the first caused
@@ -109,8 +127,14 @@ def test_contagion_counts_only_caused_defaults():
 
 def test_version_one_full_pots_against_the_closed_form():
     n, p = 10, F(1, 10)
-    exp = Experiment(CIRCLE, points=[{"miss": "skip", "default_probability": p}], policy="v1",
-                     runs=300, steps=100, seed=9)
+    exp = Experiment(
+        CIRCLE,
+        points=[{"miss": "skip", "default_probability": p}],
+        policy="v1",
+        runs=300,
+        steps=100,
+        seed=9,
+    )
     s = summarise_members(exp, run_batched(exp, keys=list(CIRCLE.state_keys)))
     closed = float((1 - p) ** n)  # Version 1 of the series: (1 - p)^n
     rounds = 300 * 100

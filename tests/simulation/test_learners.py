@@ -17,8 +17,15 @@ from theory.models import get_model
 
 
 def comparison(model, policy, point=None, runs=20, steps=4000, tolerance=0.02, seed=1, **pp):
-    exp = Experiment(get_model(model), points=[point or {}], policy=policy, runs=runs,
-                     steps=steps, seed=seed, policy_parameters=pp)
+    exp = Experiment(
+        get_model(model),
+        points=[point or {}],
+        policy=policy,
+        runs=runs,
+        steps=steps,
+        seed=seed,
+        policy_parameters=pp,
+    )
     traj = run_batched(exp, keys=[pl.flag for pl in exp.model.players])
     acts = [np.asarray(pl.decode(traj.data[pl.flag])) for pl in exp.model.players]
     return compare_actions(exp, exp.points[0], acts, tolerance=tolerance)
@@ -29,8 +36,9 @@ INSPECTION_POINTS = [{}, {"P": 2, "C": "0.5"}, {"P": 1, "C": 2}]
 
 @pytest.mark.parametrize("point", INSPECTION_POINTS, ids=str)
 def test_q_learning_rests_at_the_logit_qre(point):
-    c = comparison("inspection", "q-learning", point, steps=8000, temperature="0.1",
-                   learning_rate="0.01")
+    c = comparison(
+        "inspection", "q-learning", point, steps=8000, temperature="0.1", learning_rate="0.01"
+    )
     assert c.prediction.kind.startswith("logit QRE")
     assert c.distance <= 0.02, c.text
     assert c.verdict in ("agree", "inconclusive"), c.text
@@ -83,10 +91,13 @@ def test_cadcad_equals_batched_for_every_learner(model, policy):
     ],
 )
 def test_learner_parameters_outside_their_bounds(given, words):
-    policy = {"temperature": "q-learning", "learning_rate": "q-learning",
-              "exploration": "roi"}[next(iter(given))]
-    with pytest.raises(ParameterError, match=words.replace("(", r"\(").replace(")", r"\)")
-                       .replace("[", r"\[").replace("]", r"\]")):
+    policy = {"temperature": "q-learning", "learning_rate": "q-learning", "exploration": "roi"}[
+        next(iter(given))
+    ]
+    with pytest.raises(
+        ParameterError,
+        match=words.replace("(", r"\(").replace(")", r"\)").replace("[", r"\[").replace("]", r"\]"),
+    ):
         check_parameters(policy, given)
 
 

@@ -37,8 +37,9 @@ CASES = [
 
 
 def simulate(model, policy, pp, steps):
-    exp = Experiment(get_model(model), policy=policy, runs=20, steps=steps, seed=5,
-                     policy_parameters=pp)
+    exp = Experiment(
+        get_model(model), policy=policy, runs=20, steps=steps, seed=5, policy_parameters=pp
+    )
     traj = run_batched(exp, keys=[pl.flag for pl in exp.model.players])
     acts = [np.asarray(pl.decode(traj.data[pl.flag])) for pl in exp.model.players]
     return exp, acts
@@ -51,6 +52,7 @@ def shifted(value: float) -> float:
 def wrong_stage_game(game):
     """The derivation's classic slips, tried in turn until one moves the prediction: a
     player's cost counted twice, a player's payoff with the wrong sign."""
+
     def scaled(k, factor):
         cost = tuple(c * factor if j == k else c for j, c in enumerate(game.cost))
         payoff = tuple(r - c for r, c in zip(game.reward, cost))
@@ -95,9 +97,7 @@ def test_a_wrong_theory_is_caught(model, policy, pp, steps, monkeypatch):
     # a wrong equilibrium: the prediction moved by 0.3
     def wrong_prediction(e, values):
         p = predict(e, values)
-        profiles = tuple(
-            ((shifted(prof[0][0]), *prof[0][1:]), *prof[1:]) for prof in p.profiles
-        )
+        profiles = tuple(((shifted(prof[0][0]), *prof[0][1:]), *prof[1:]) for prof in p.profiles)
         return dataclasses.replace(p, profiles=profiles)
 
     with monkeypatch.context() as mp:
@@ -136,8 +136,9 @@ def test_a_wrong_derivation_of_the_circle_is_caught(monkeypatch):
         """Collateral counted twice: every deviation looks 150 dearer than it is."""
         pc = real(model, values, profile, free, horizon)
         cons = tuple(
-            dataclasses.replace(c, value=c.value + 150, slack=c.slack + np.eye(len(c.slack))[0]
-                                * 150)
+            dataclasses.replace(
+                c, value=c.value + 150, slack=c.slack + np.eye(len(c.slack))[0] * 150
+            )
             for c in pc.constraints
         )
         return dataclasses.replace(pc, constraints=cons)

@@ -87,11 +87,18 @@ print(json.dumps(done))
 
 def test_every_policy_runs_without_the_derivation():
     code = SCRIPT.format(blocked=list(DERIVED))
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
-                       timeout=600)
+    r = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=600
+    )
     assert r.returncode == 0, r.stderr[-2000:]
     done = json.loads(r.stdout)
     models = {m for m, _ in done}
-    assert {"rosca-v2", "inspection", "verifiers-dilemma", "rosca-audit", "volunteers",
-            "rosca-circle"} <= models
+    assert {
+        "rosca-v2",
+        "inspection",
+        "verifiers-dilemma",
+        "rosca-audit",
+        "volunteers",
+        "rosca-circle",
+    } <= models
     assert {"reinforcement", "q-learning", "roi", "fictitious-play"} <= {p for _, p in done}

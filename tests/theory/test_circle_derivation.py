@@ -71,22 +71,56 @@ POINTS = [
     dict(members=4, contribution=10, discount=F(99, 100), sanction=0, cycles=5, collateral=0),
     dict(members=6, contribution=20, discount=1, sanction=35, cycles=4, collateral=10),
     dict(members=5, contribution=100, discount=F(9, 10), sanction=20, cycles=3, collateral=210),
-    dict(members=6, contribution=20, discount=F(95, 100), sanction=5, cycles=2, collateral=30,
-         gate=0),
-    dict(members=5, contribution=50, discount=F(9, 10), sanction=0, cycles=2, collateral=0,
-         mode="required", scale=F(3, 4)),
-    dict(members=5, contribution=50, discount=F(9, 10), sanction=10, cycles=2, collateral=0,
-         mode="released", scale=1),
-    dict(members=4, contribution=30, discount=1, sanction=0, cycles=1, collateral=0,
-         mode="schedule", schedule=[F(90), F(40), F(7), F(0)]),
-    dict(members=4, contribution=30, discount=F(9, 10), sanction=5, cycles=2, collateral=25,
-         own=[F(9, 10), F(1, 2), 1, F(8, 10)]),
+    dict(
+        members=6, contribution=20, discount=F(95, 100), sanction=5, cycles=2, collateral=30, gate=0
+    ),
+    dict(
+        members=5,
+        contribution=50,
+        discount=F(9, 10),
+        sanction=0,
+        cycles=2,
+        collateral=0,
+        mode="required",
+        scale=F(3, 4),
+    ),
+    dict(
+        members=5,
+        contribution=50,
+        discount=F(9, 10),
+        sanction=10,
+        cycles=2,
+        collateral=0,
+        mode="released",
+        scale=1,
+    ),
+    dict(
+        members=4,
+        contribution=30,
+        discount=1,
+        sanction=0,
+        cycles=1,
+        collateral=0,
+        mode="schedule",
+        schedule=[F(90), F(40), F(7), F(0)],
+    ),
+    dict(
+        members=4,
+        contribution=30,
+        discount=F(9, 10),
+        sanction=5,
+        cycles=2,
+        collateral=25,
+        own=[F(9, 10), F(1, 2), 1, F(8, 10)],
+    ),
 ]
 
 
 def _values(pt):
-    v = {k: pt[k] for k in ("members", "contribution", "discount", "sanction", "cycles",
-                             "collateral")}
+    v = {
+        k: pt[k]
+        for k in ("members", "contribution", "discount", "sanction", "cycles", "collateral")
+    }
     v["rating_gate"] = pt.get("gate", 1)
     v["collateral_mode"] = pt.get("mode", "uniform")
     v["collateral_scale"] = pt.get("scale", 1)
@@ -97,8 +131,11 @@ def _values(pt):
     return v
 
 
-@pytest.mark.parametrize("pt", POINTS, ids=lambda p: f"n{p['members']}-d{p['discount']}-"
-                         f"{p.get('mode', 'uniform')}-c{p['cycles']}")
+@pytest.mark.parametrize(
+    "pt",
+    POINTS,
+    ids=lambda p: f"n{p['members']}-d{p['discount']}-{p.get('mode', 'uniform')}-c{p['cycles']}",
+)
 def test_every_constraint_against_the_closed_forms(pt):
     pt = {"gate": 1, "mode": "uniform", "scale": 1, **pt}
     pc = derive(CIRCLE, _values(pt))
@@ -112,8 +149,17 @@ def test_every_constraint_against_the_closed_forms(pt):
 
 
 def test_temptation_right_after_receipt_is_the_literatures_T_k():
-    pt = dict(members=10, contribution=300, discount=F(9, 10), sanction=0, cycles=1,
-              collateral=0, gate=1, mode="uniform", scale=1)
+    pt = dict(
+        members=10,
+        contribution=300,
+        discount=F(9, 10),
+        sanction=0,
+        cycles=1,
+        collateral=0,
+        gate=1,
+        mode="uniform",
+        scale=1,
+    )
     pc = derive(CIRCLE, _values(pt))
     for k in range(1, 10):
         c = next(x for x in pc.constraints if x.agent.member == k - 1 and x.round == k + 1)
@@ -126,8 +172,9 @@ def test_the_last_cycle_binds_where_the_old_closed_form_said_the_first():
     """The user's case: n = 5, c = 100, d = 0.9, 3 cycles, sanction 20. The old closed
     form (exclusion from two later cycles deters in cycle 1) asked 204.52; in the last
     cycle nothing is left to lose, and 210 of collateral does not deter position 1."""
-    values = dict(members=5, contribution=100, discount=F(9, 10), cycles=3, sanction=20,
-                  collateral=210)
+    values = dict(
+        members=5, contribution=100, discount=F(9, 10), cycles=3, sanction=20, collateral=210
+    )
     a = analyse_rounds(CIRCLE, values)
     pc = a.profiles[0].conditions
     assert not pc.equilibrium

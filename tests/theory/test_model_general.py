@@ -9,8 +9,14 @@ from theory.model import Mechanism, Model, Parameter, Player, Profile, StateVari
 
 
 def player(name, actions=("a", "b"), flag=None, population=None):
-    return Player(name, actions, flag or f"{name}_flag", reward=lambda p, s: 0,
-                  cost=lambda p, s: 0, population=population)
+    return Player(
+        name,
+        actions,
+        flag or f"{name}_flag",
+        reward=lambda p, s: 0,
+        cost=lambda p, s: 0,
+        population=population,
+    )
 
 
 def model(players, state=None, parameters=(), **kw):
@@ -19,8 +25,16 @@ def model(players, state=None, parameters=(), **kw):
         StateVariable(n, False, "flag", per_member=pl.name if pl.population else None)
         for n, pl in zip(names, players)
     )
-    return Model(name="m", title="t", summary="s", parameters=tuple(parameters),
-                 state=states, players=tuple(players), blocks=(), **kw)
+    return Model(
+        name="m",
+        title="t",
+        summary="s",
+        parameters=tuple(parameters),
+        state=states,
+        players=tuple(players),
+        blocks=(),
+        **kw,
+    )
 
 
 def test_one_player_is_not_a_game():
@@ -42,33 +56,51 @@ def test_a_population_needs_its_count_parameter():
 
 def test_per_member_state_names_a_population():
     with pytest.raises(ModelError, match="per member of unknown population 'ghosts'"):
-        model([player("x"), player("y")],
-              state=(StateVariable("x_flag", False, ""), StateVariable("y_flag", False, ""),
-                     StateVariable("Z", 0, "", per_member="ghosts")))
+        model(
+            [player("x"), player("y")],
+            state=(
+                StateVariable("x_flag", False, ""),
+                StateVariable("y_flag", False, ""),
+                StateVariable("Z", 0, "", per_member="ghosts"),
+            ),
+        )
 
 
 def test_misspelt_keys_are_refused_for_m_actions_and_populations():
     crowd = player("crowd", ("go", "stay"), population="n")
     with pytest.raises(ModelError, match="did you mean 'Crowd_Gain'"):
-        Model(name="m", title="t", summary="s",
-              parameters=(Parameter("n", "3", "", lower="2", integer=True),),
-              state=(StateVariable("crowd_flag", False, "", per_member="crowd"),
-                     StateVariable("Crowd_Gain", 0, "", per_member="crowd")),
-              players=(crowd,),
-              blocks=((Mechanism("Crowd_Gain", lambda p, s, a: s.Crowd_Gains + 1),),))
+        Model(
+            name="m",
+            title="t",
+            summary="s",
+            parameters=(Parameter("n", "3", "", lower="2", integer=True),),
+            state=(
+                StateVariable("crowd_flag", False, "", per_member="crowd"),
+                StateVariable("Crowd_Gain", 0, "", per_member="crowd"),
+            ),
+            players=(crowd,),
+            blocks=((Mechanism("Crowd_Gain", lambda p, s, a: s.Crowd_Gains + 1),),),
+        )
     three = player("x", ("a", "b", "c"))
     with pytest.raises(ModelError, match="unknown action of player 'x' 'd'"):
-        Model(name="m", title="t", summary="s", parameters=(),
-              state=(StateVariable("x_flag", 0, ""), StateVariable("y_flag", False, ""),
-                     StateVariable("G", 0, "")),
-              players=(three, player("y")),
-              blocks=((Mechanism("G", lambda p, s, a: where(a.x.d, 1, 0)),),))
+        Model(
+            name="m",
+            title="t",
+            summary="s",
+            parameters=(),
+            state=(
+                StateVariable("x_flag", 0, ""),
+                StateVariable("y_flag", False, ""),
+                StateVariable("G", 0, ""),
+            ),
+            players=(three, player("y")),
+            blocks=((Mechanism("G", lambda p, s, a: where(a.x.d, 1, 0)),),),
+        )
 
 
 def test_profiles_need_many_rounds_and_vice_versa():
     with pytest.raises(ModelError, match="profiles need a many-round model"):
-        model([player("x"), player("y")],
-              profiles=(Profile("p", "", lambda p, s: (True, True)),))
+        model([player("x"), player("y")], profiles=(Profile("p", "", lambda p, s: (True, True)),))
     with pytest.raises(ModelError, match="names at least one profile"):
         model([player("x"), player("y")], rounds=lambda p: 3)
 
@@ -95,8 +127,7 @@ def test_cli_a_member_count_outside_its_bounds(capsys):
 def test_cli_a_game_too_large_to_enumerate(capsys):
     err = one_line(capsys, "solve", "volunteers", "--set", "members=9", "--format", "nfg")
     assert "too many for an .nfg file" in err
-    err = one_line(capsys, "design", "rosca-circle", "--set", "members=1000", "--set",
-                   "cycles=100")
+    err = one_line(capsys, "design", "rosca-circle", "--set", "members=1000", "--set", "cycles=100")
     assert "too large to derive" in err and "fewer members or cycles" in err
 
 

@@ -29,11 +29,11 @@ A round, as partial state update blocks (each reads the state before it):
    one who defaults loses its collateral (slashed into the round's pot), pays the outside
    ``sanction`` (a loss to it, not money in the circle), drops to rating 0 and is not due
    again this cycle (with ``miss`` = ``skip``, version 1's rule, only that payment is
-   missed and the member stays due). The member at the round's position receives the pot (contributions
-   plus slashed collateral) unless it has defaulted; then the payers are refunded and the
-   slashed collateral goes to the circle's reserve. ``released``: after each payment a
-   member past its turn keeps only ``collateral_scale x contribution x`` the payments
-   still to come; the rest is returned.
+   missed and the member stays due). The member at the round's position receives the pot
+   (contributions plus slashed collateral) unless it has defaulted; then the payers are
+   refunded and the slashed collateral goes to the circle's reserve. ``released``: after
+   each payment a member past its turn keeps only ``collateral_scale x contribution x``
+   the payments still to come; the rest is returned.
 4. At the end of a cycle every member's remaining collateral is returned.
 
 Each member's reward is what it receives; its cost what it pays, plus slashed collateral
