@@ -128,7 +128,10 @@ def build_blocks(data: ReportData, figs: dict[str, str]) -> list[Block]:
         ),
         Block(
             "equation",
-            (bimatrix_latex(*g.payoff, rows, cols), _bimatrix_text(*g.payoff, rows, cols)),
+            (
+                bimatrix_latex(g.payoff[0], g.payoff[1], rows, cols),
+                _bimatrix_text(g.payoff[0], g.payoff[1], rows, cols),
+            ),
         ),
         Block("para", "At the current point:"),
         Block("equation", (bimatrix_latex(A, Bm, rows, cols), _bimatrix_text(A, Bm, rows, cols))),

@@ -340,7 +340,7 @@ def to_nfg(a: Any) -> str:
         "",
         "{",
     ]
-    order = []
+    order: list[int] = []
     # Gambit: the first player's strategy varies fastest
     shape = game.shape
     for idx in np.ndindex(*reversed(shape)):

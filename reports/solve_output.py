@@ -115,6 +115,9 @@ def _two_player_dict(a: Analysis) -> dict[str, Any]:
                 "current": t.current,
                 "kind": t.kind,
                 "text": t.text,
+                "closed_form": t.closed_form,
+                "switches": t.switches,
+                "intervals": [iv.as_dict() for iv in t.intervals],
             }
             for t in a.thresholds
         ],
@@ -243,7 +246,7 @@ def to_latex(a: Analysis) -> str:
     out = [
         f"% {a.model.title} [{a.model.name}]",
         r"\[",
-        bimatrix_latex(*g.payoff, rows, cols),
+        bimatrix_latex(g.payoff[0], g.payoff[1], rows, cols),
         r"\]",
         r"\[",
         bimatrix_latex(A, B, rows, cols),

@@ -64,7 +64,7 @@ def _groups(exp: Experiment, points: np.ndarray) -> list[np.ndarray]:
     for j, i in enumerate(points.tolist()):
         if i not in cache:
             p = exp.numeric(exp.points[i])
-            key = tuple(int(getattr(p, pl.population)) for pl in exp.model.populations)
+            key = tuple(int(getattr(p, str(pl.population))) for pl in exp.model.populations)
             cache[i] = key + (exp.rounds(p),)
         shapes.setdefault(cache[i], []).append(j)
     return [np.asarray(v) for v in shapes.values()]
@@ -113,10 +113,10 @@ def run_batched(
     parts = [_run_group(exp, keys, cols[g], progress, start, greedy, intervene) for g in groups]
     if len(parts) == 1:
         return Trajectories(exp, parts[0][0], parts[0][1], parts[0][2])
-    order = np.argsort(np.concatenate([c for _, c in parts]), kind="stable")
+    order = np.argsort(np.concatenate([c for _, c, _ in parts]), kind="stable")
     data = {}
     for k in parts[0][0]:
-        arrays = [d[k] for d, _ in parts]
+        arrays = [d[k] for d, _, _ in parts]
         width = max(a.shape[2] if a.ndim > 2 else 0 for a in arrays)
         if width:
             fill = False if arrays[0].dtype == bool else np.nan
@@ -125,7 +125,7 @@ def run_batched(
                 for a in arrays
             ]
         data[k] = np.concatenate(arrays, axis=1)[:, order]
-    return Trajectories(exp, data, np.concatenate([c for _, c in parts])[order])
+    return Trajectories(exp, data, np.concatenate([c for _, c, _ in parts])[order])
 
 
 def _run_group(

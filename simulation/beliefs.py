@@ -91,6 +91,7 @@ def decide(
         beliefs = _beliefs(name, model, s, k)
         value = _contract(R - (1 + expand(theta, R.ndim)) * C, beliefs)
         if name == "logit":
+            assert scale is not None
             probs = softmax(value, pp.noise * np.maximum(scale, 1e-12))
             index = from_probabilities(probs, np.asarray(draw(1000 * k)))
         else:

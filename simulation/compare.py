@@ -85,16 +85,17 @@ def nash_profiles(arrays: tuple) -> tuple[tuple[tuple[Vector, ...], ...], tuple]
         ).extreme
         profs = tuple((tuple(map(float, x)), tuple(map(float, y))) for x, y in ext)
     else:
-        profs = ()
+        found: list = []
         shape = np.shape(arrays[0])
         for idx in np.ndindex(*shape):
             if all(
                 arrays[k][idx] >= np.max(arrays[k][idx[:k] + (slice(None),) + idx[k + 1 :]])
                 for k in range(len(arrays))
             ):
-                profs += (
-                    tuple(tuple(float(j == i) for j in range(m)) for i, m in zip(idx, shape)),
+                found.append(
+                    tuple(tuple(float(j == i) for j in range(m)) for i, m in zip(idx, shape))
                 )
+        profs = tuple(found)
     pure = tuple(
         tuple(int(np.argmax(v)) for v in prof) for prof in profs if all(max(v) == 1 for v in prof)
     )
@@ -253,7 +254,7 @@ class Comparison:
 
     def to_dict(self) -> dict[str, Any]:
         names = ("row", "col")
-        predicted = {
+        predicted: dict[str, Any] = {
             "kind": self.prediction.kind,
             "why": self.prediction.why,
             "profile": [list(v) for v in self.predicted_profile],

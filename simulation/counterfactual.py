@@ -54,8 +54,9 @@ def payoff_tables(
         for _ in range(model.stage_steps):
             s = model.step(p, s, encoded)
         for k, (r, c) in enumerate(model.rewards_costs(p, s)):
-            rewards[k][(..., *profile)] = np.broadcast_to(np.asarray(r, dtype=float), lead)
-            costs[k][(..., *profile)] = np.broadcast_to(np.asarray(c, dtype=float), lead)
+            at: Any = (..., *profile)
+            rewards[k][at] = np.broadcast_to(np.asarray(r, dtype=float), lead)
+            costs[k][at] = np.broadcast_to(np.asarray(c, dtype=float), lead)
     return tuple(rewards), tuple(costs)
 
 

@@ -184,7 +184,7 @@ def _learned_mask(exp: Experiment) -> np.ndarray:
     state = model.initial_state(p)
     prof = model.profiles[0]
     rounds = exp.rounds(p)
-    out = []
+    out: list[np.ndarray] = []
     for _ in range(rounds):
         ns = Namespace(state, "state variable")
         if model.learns is None:

@@ -177,7 +177,7 @@ def decide(
             explore = np.asarray(draw(500_000 + 1000 * k + np.arange(w))) < float(pp.exploration)
             random = np.minimum((u * pl.n_actions).astype(np.int64), pl.n_actions - 1)
             index = np.where(explore, random, index)
-        if learned is not None:
+        if learned is not None and fixed is not None:
             index = np.where(agents(learned[k], pl), index, agents(pl.decode(fixed[k]), pl))
         acts.append(pl.encode(player(np.asarray(index, dtype=np.int64), pl)))
     return tuple(acts)

@@ -6,7 +6,7 @@ keyed counter hash, as in Salmon et al., "Parallel random numbers: as easy as 1,
 SC 2011). No generator carries state between calls, so a run draws the same numbers
 whether it is simulated alone, in a batch of thousands, in cadCAD's single-process mode or
 in any worker process: cadCAD 0.5.3's multi-process mode, which hands every run the same
-global random state (DOMAIN.md section 5), cannot make runs share noise.
+global random state (docs/domain.md section 5), cannot make runs share noise.
 """
 
 from __future__ import annotations

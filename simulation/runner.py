@@ -44,7 +44,7 @@ def actions_of(exp: Experiment, df: pd.DataFrame, point: int) -> list[np.ndarray
     keys = ["run", "timestep"] + (["member"] if "member" in part else [])
     part = part.sort_values(keys)
     steps = exp.n_steps + 1
-    out = []
+    out: list[np.ndarray] = []
     for pl in exp.model.players:
         col = part[pl.flag].to_numpy()
         idx = np.asarray(pl.decode(col.astype(bool) if pl.n_actions == 2 else col.astype(int)))

@@ -285,7 +285,7 @@ def best_response_path(arrays: tuple[np.ndarray, ...], start: tuple[int, ...]) -
         path.append(prof)
         nxt = []
         for k in range(n):
-            idx = list(prof)
+            idx: list[Any] = list(prof)
             idx[k] = slice(None)
             v = np.asarray(arrays[k], float)[tuple(idx)]
             best = len(v) - 1 - int(np.argmax(v[::-1]))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import sympy as sp
 
@@ -56,16 +57,12 @@ def equations(model: Model) -> list[Equation]:
             if described:
                 out.append(Equation(f"{m.writes}+", sp.Symbol(f"[{m.text}]"), i))
                 continue
-            out.append(Equation(f"{m.writes}+", _shown(lambda m=m: m.fn(p, s, a), m.text), i))
+            out.append(Equation(f"{m.writes}+", _shown(partial(m.fn, p, s, a), m.text), i))
     for pl in model.players:
         out.append(
-            Equation(
-                f"reward[{pl.name}]", _shown(lambda pl=pl: pl.reward(p, s), pl.reward_text), None
-            )
+            Equation(f"reward[{pl.name}]", _shown(partial(pl.reward, p, s), pl.reward_text), None)
         )
-        out.append(
-            Equation(f"cost[{pl.name}]", _shown(lambda pl=pl: pl.cost(p, s), pl.cost_text), None)
-        )
+        out.append(Equation(f"cost[{pl.name}]", _shown(partial(pl.cost, p, s), pl.cost_text), None))
     return out
 
 

@@ -65,13 +65,13 @@ def where(cond: Value, a: Value, b: Value) -> Value:
     if isinstance(cond, np.ndarray):
         if cond.dtype == object:
             return _object_where(cond, a, b)
-        return _keep(np.where(cond, a, b), cond, a, b)
+        return _keep(np.asarray(np.where(cond, a, b)), cond, a, b)
     if isinstance(cond, sp.Basic) and not isinstance(cond, sp.logic.boolalg.BooleanAtom):
         if cond.is_Number:
             return a if bool(cond) else b
         return sp.Piecewise((a, cond), (b, True))
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-        return _keep(np.where(bool(cond), a, b), cond, a, b)
+        return _keep(np.asarray(np.where(bool(cond), a, b)), cond, a, b)
     return a if bool(cond) else b
 
 

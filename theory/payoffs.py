@@ -245,12 +245,13 @@ def explicit_game(model: Model, members: int) -> StageGame:
             f"model {model.name}: {pop.n_actions}^{members} profiles are too many to "
             "enumerate; analyse it through counts (rosca solve does)"
         )
-    values = dict(model.symbols)
-    values[pop.population] = sp.Integer(members)  # type: ignore[index]
+    count = str(pop.population)
+    values: dict[str, Any] = dict(model.symbols)
+    values[count] = sp.Integer(members)
     p = model.params(values)
     genesis = {
         k: (np.array(list(v), dtype=object) if isinstance(v, np.ndarray) else v)
-        for k, v in model.initial_state(model.params(values | {pop.population: members})).items()
+        for k, v in model.initial_state(model.params(values | {count: members})).items()
     }
     shape = (pop.n_actions,) * members
     rewards: list[dict[tuple[int, ...], sp.Expr]] = [{} for _ in range(members)]

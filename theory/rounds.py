@@ -454,9 +454,7 @@ def _derive(
     per_member = {v.name: v.per_member is not None for v in model.state}
     widths = {
         v.name: (
-            int(getattr(p0, next(pl for pl in model.players if pl.name == v.per_member).population))
-            if v.per_member
-            else 1
+            int(getattr(p0, str(_owner(model, v.per_member).population))) if v.per_member else 1
         )
         for v in model.state
     }
@@ -486,15 +484,15 @@ def _derive(
         dev_rows: list[list[np.ndarray]] = []
         dev_info: list[tuple[int, int]] = []
         col = 0
-        for k, pl in enumerate(model.players):
-            width = path_acts[k].shape[1]
-            current = np.asarray(pl.decode(path_acts[k][0]))
+        for kp, pl in enumerate(model.players):
+            width = path_acts[kp].shape[1]
+            current = np.asarray(pl.decode(path_acts[kp][0]))
             for j in range(width):
                 for b in range(pl.n_actions):
                     if b == int(current[j]):
                         continue
                     row = [a.copy() for a in path_acts]
-                    row[k][0, j] = pl.encode(b)
+                    row[kp][0, j] = pl.encode(b)
                     dev_rows.append(row)
                     dev_info.append((col + j, b))
             col += width
@@ -569,3 +567,8 @@ def _branch_text(key: tuple[Any, ...], outcome: bool, names: tuple[str, ...]) ->
     rel = {">": sp.Gt, ">=": sp.Ge, "<": sp.Lt, "<=": sp.Le, "==": sp.Eq, "!=": sp.Ne}[op]
     text = sp.sstr(rel(lhs, 0)) if lhs.free_symbols else f"{sp.sstr(lhs)} {op} 0"
     return text if outcome else f"not ({text})"
+
+
+def _owner(model: Model, name: str) -> Any:
+    """The player a per-member state variable belongs to."""
+    return next(pl for pl in model.players if pl.name == name)

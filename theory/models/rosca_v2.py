@@ -1,6 +1,6 @@
 """``rosca-v2``: the seed notebook's Contributors-versus-Cheaters game, with its mechanisms on.
 
-Source: "Blockchain based ROSCA - version 2" (the seed cadCAD notebook, shared/seed), whose
+Source: "Blockchain based ROSCA - version 2" (the seed notebook; docs/domain.md section 1), whose
 reward and cost functions and parameter values are kept exactly: contributor reward
 ``beta * rating`` (beta 0.4), contributor cost ``Cheats_Volume``, cheater reward
 ``gamma * Cheats_Volume`` (gamma 1), cheater cost when caught ``delta * Cheats_Volume``

@@ -1,7 +1,7 @@
 """``verifiers-dilemma``: the cadCAD "Verifier's Dilemma" demo (Zargham, BlockScience, 2019).
 
 The public cadCAD tutorial model that the seed copied its structure and its theta hurdle
-from, reproduced exactly (DOMAIN.md section 2): one partial state update block per
+from, reproduced exactly (docs/domain.md section 2): one partial state update block per
 timestep in which every update reads the previous state, so the flags a policy sets this
 step move the volumes next step, and the catch is penalised the step after.
 
