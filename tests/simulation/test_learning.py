@@ -1,4 +1,4 @@
-"""Learning dynamics against closed forms (DOMAIN.md section 3)."""
+"""Learning dynamics against closed forms (docs/domain.md section 3)."""
 
 import numpy as np
 import pytest
@@ -65,7 +65,7 @@ def test_replicator_dynamics_conserve_H():
     x, y, xdot, ydot, H = replicator(stage_game(M))
     assert sp.simplify(sp.diff(H, x) * xdot + sp.diff(H, y) * ydot) == 0
     G, P, R, L, C = (M.symbols[k] for k in "GPRLC")
-    # in DOMAIN.md's variables: the row player (verifier) acts w.p. y_d, the cheater x_d
+    # in docs/domain.md's variables: the row player (verifier) acts w.p. y_d, the cheater x_d
     yd, xd = x, y
     assert sp.simplify(ydot - xd * (1 - xd) * (G - (G + P) * yd)) == 0
     assert sp.simplify(xdot - yd * (1 - yd) * ((R + L) * xd - C)) == 0

@@ -1,7 +1,7 @@
-"""The verifier's-dilemma demo, reproduced step by step (DOMAIN.md section 2).
+"""The verifier's-dilemma demo, reproduced step by step (docs/domain.md section 2).
 
 The reference trajectory is computed by an independent step function written here from
-DOMAIN.md's formulas, not from the model's code.
+docs/domain.md's formulas, not from the model's code.
 """
 
 import numpy as np

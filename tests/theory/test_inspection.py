@@ -1,4 +1,4 @@
-"""The inspection game's closed forms (DOMAIN.md section 3), derived and checked."""
+"""The inspection game's closed forms (docs/domain.md section 3), derived and checked."""
 
 from fractions import Fraction
 
