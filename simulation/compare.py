@@ -156,7 +156,13 @@ def predict(exp: Experiment, values: dict[str, Any]) -> Prediction:
             per,
         )
     if name == "reinforcement":
-        return _nash(exp, values, False, "the replicator dynamics' rest points and time averages")
+        return _nash(
+            exp,
+            values,
+            False,
+            "the replicator dynamics' rest points, where time averages settle over whole "
+            "orbits (the slower the learning rate, the longer an orbit: run long enough)",
+        )
     why = "time averages of fictitious play and of the seed's ROI rule approach them"
     if name in exp.model.native_policies:
         why = "the reference the model's own policy is judged by"

@@ -54,9 +54,18 @@ def test_q_learning_approaches_nash_as_the_temperature_falls():
 
 
 def test_reinforcement_time_average_settles_at_the_mixed_equilibrium():
-    c = comparison("inspection", "reinforcement", runs=20, steps=20000, tolerance=0.03)
+    """Cross learning follows the replicator dynamics in the mean, whose orbits around the
+    mixed equilibrium average to it over whole periods (Hofbauer and Sigmund 1998, section
+    7.6). Every run starts from the same point, so the mean across runs is a window of the
+    mean orbit, smoothed by the noise that spreads the runs' phases: the window must hold
+    whole orbits. At learning rate 0.01 (with the exploration floor) the mean orbit takes
+    about 4300 steps, so the last 10000 hold more than two; at 0.002 one orbit
+    outlasts the 20000 steps and the window's average is off by up to 0.13 (measured)."""
+    c = comparison(
+        "inspection", "reinforcement", runs=50, steps=20000, tolerance=0.03, learning_rate="0.01"
+    )
     assert c.prediction.kind == "Nash equilibrium"
-    assert c.distance <= 0.03, c.text
+    assert c.verdict == "agree", c.text
 
 
 def test_roi_reaches_the_hurdle_game_of_the_seed():
