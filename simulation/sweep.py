@@ -1,15 +1,21 @@
 """Parameter sweeps summarised point by point: prediction, simulation, distance, agreement.
 
-The grid's points are simulated by the batched engine in chunks (:mod:`simulation.backends`
-decides where each chunk runs); of a chunk only the action flags are kept, and each point
-is reduced to one summary row at once, so the trajectories of the whole sweep are never
-held together. Randomness is keyed by the global run number (point index x runs + run), so
-a chunked, parallel or distributed sweep gives the same table as a single pass.
+A sweep is cut into slices of consecutive grid points (:class:`GridSlice`). A slice carries
+only its own points and the global index of its first one, so a worker anywhere rebuilds
+that part of the experiment and nothing else: the cost of shipping and rebuilding a slice
+grows with the slice, not with the grid (:mod:`simulation.backends` decides where each
+slice runs). Of a slice's simulation only the action flags are kept, and each point is
+reduced to one summary row at once, so the trajectories of the whole sweep are never held
+together. Randomness is keyed by the global run number (point index x runs + run; the
+slice's experiment starts at ``first_run`` = first point x runs), so a sliced, parallel or
+distributed sweep gives the same table as a single pass.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -18,36 +24,141 @@ import pandas as pd
 from simulation.batched import run_batched
 from simulation.compare import compare_flags
 from simulation.experiment import Experiment
+from simulation.policies import POLICY_PARAMETERS
+from theory.errors import ParameterError
 
 
-def chunk_flags(exp: Experiment, first: int, last: int, engine: str = "batched") -> dict:
-    """The players' flags, arrays ``(steps + 1, runs of the chunk)``, for points
-    ``first .. last - 1``, from either engine."""
+@dataclass(frozen=True)
+class GridSlice:
+    """Points ``first .. first + len(points) - 1`` of a sweep: what a worker needs to
+    summarise them, and nothing of the rest of the grid (exact values, picklable).
+
+    Examples
+    --------
+    >>> from theory.models import get_model
+    >>> exp = Experiment(get_model("inspection"), points=[{"P": 1}, {"P": 2}, {"P": 3}],
+    ...                  runs=4, steps=5)
+    >>> s = list(slices(exp, 2))[1]
+    >>> s.first, s.last, dict(s.points[0])["P"]
+    (2, 3, Fraction(3, 1))
+    >>> s.experiment().first_run  # point 2 x 4 runs
+    8
+    """
+
+    model: str
+    first: int
+    points: tuple[tuple[tuple[str, Any], ...], ...]
+    policy: str
+    runs: int
+    steps: int
+    seed: int
+    policy_parameters: tuple[tuple[str, Fraction], ...]
+    burn_in: int | None = None
+    engine: str = "batched"
+
+    @property
+    def last(self) -> int:
+        """One past the global index of the slice's last point."""
+        return self.first + len(self.points)
+
+    def experiment(self) -> Experiment:
+        """The slice's own experiment, its randomness keyed by the global run numbers."""
+        from theory.models import get_model
+
+        return Experiment(
+            get_model(self.model),
+            points=[dict(pt) for pt in self.points],
+            policy=self.policy,
+            runs=self.runs,
+            steps=self.steps,
+            seed=self.seed,
+            policy_parameters=dict(self.policy_parameters),
+            first_run=self.first * self.runs,
+        )
+
+
+def check_sweepable(exp: Experiment) -> None:
+    """Refuse a model whose points a sweep's table cannot hold: one row and one column
+    player, two actions each (the table's ``predicted_row`` ... ``simulated_col``).
+
+    Examples
+    --------
+    >>> from theory.models import get_model
+    >>> check_sweepable(Experiment(get_model("inspection")))
+    """
+    m = exp.model
+    if len(m.players) != 2 or m.populations or any(pl.n_actions != 2 for pl in m.players):
+        kinds = ", ".join(
+            f"{pl.name} ({pl.n_actions} actions{', a population' if pl in m.populations else ''})"
+            for pl in m.players
+        )
+        raise ParameterError(
+            f"a sweep's table compares two single players with two actions each; model "
+            f"{m.name} has {kinds}: compare its points one by one (rosca compare)"
+        )
+
+
+def slices(
+    exp: Experiment, size: int, burn_in: int | None = None, engine: str = "batched"
+) -> Iterator[GridSlice]:
+    """``exp``'s grid cut into slices of ``size`` consecutive points, made one at a time.
+
+    Examples
+    --------
+    >>> from theory.models import get_model
+    >>> exp = Experiment(get_model("inspection"), points=[{"P": k} for k in range(1, 6)])
+    >>> [(s.first, s.last) for s in slices(exp, 2)]
+    [(0, 2), (2, 4), (4, 5)]
+    """
+    from theory.models import model_source
+
+    defaults = {q.name: q.default_value for q in POLICY_PARAMETERS}  # the rest is rebuilt
+    template = GridSlice(
+        model=model_source(exp.model).reference,  # what get_model rebuilds in a worker
+        first=0,
+        points=(),
+        policy=exp.policy_name,
+        runs=exp.runs,
+        steps=exp.n_steps,
+        seed=exp.seed,
+        policy_parameters=tuple(
+            (k, v) for k, v in exp.policy_parameters.items() if v != defaults[k]
+        ),
+        burn_in=burn_in,
+        engine=engine,
+    )
+    first = exp.first_run // exp.runs
+    for start in range(0, exp.n_points, size):
+        points = tuple(tuple(pt.items()) for pt in exp.points[start : start + size])
+        yield replace(template, first=first + start, points=points)
+
+
+def chunk_flags(exp: Experiment, engine: str = "batched") -> dict[str, np.ndarray]:
+    """The players' flags of every run of ``exp``, arrays ``(steps + 1, points x runs)``,
+    from either engine."""
     flags = [pl.flag for pl in exp.model.players]
     if engine == "batched":
-        return run_batched(exp, keys=flags, columns=slice(first * exp.runs, last * exp.runs)).data
+        return run_batched(exp, keys=flags).data
     from simulation.cadcad_adapter import run_cadcad
     from simulation.frames import from_cadcad
 
-    df = from_cadcad(exp, run_cadcad(exp, subsets=list(range(first * exp.runs, last * exp.runs))))
+    df = from_cadcad(exp, run_cadcad(exp))
     steps = exp.n_steps + 1
     return {f: df[f].to_numpy(bool).reshape(-1, steps).T for f in flags}
 
 
 def summarise(
-    exp: Experiment, first: int, last: int, burn_in: int | None = None, engine: str = "batched"
+    exp: Experiment, burn_in: int | None = None, engine: str = "batched", first_point: int = 0
 ) -> pd.DataFrame:
-    """Summary rows for points ``first .. last - 1`` of ``exp``."""
+    """One summary row for every point of ``exp``, numbered from ``first_point``."""
     flags = [pl.flag for pl in exp.model.players]
-    data = chunk_flags(exp, first, last, engine)
+    data = chunk_flags(exp, engine)
     rows = []
-    for k, i in enumerate(range(first, last)):
+    for k, values in enumerate(exp.points):
         sl = slice(k * exp.runs, (k + 1) * exp.runs)
-        c = compare_flags(
-            exp, dict(exp.points[i]), data[flags[0]][:, sl], data[flags[1]][:, sl], burn_in
-        )
-        row: dict[str, Any] = {"point": i}
-        row.update({name: float(v) for name, v in exp.points[i].items()})
+        c = compare_flags(exp, dict(values), data[flags[0]][:, sl], data[flags[1]][:, sl], burn_in)
+        row: dict[str, Any] = {"point": first_point + k}
+        row.update({q.name: float(values[q.name]) for q in exp.model.parameters})
         row.update(
             {
                 "predicted_row": c.predicted[0],
@@ -71,6 +182,16 @@ def summarise(
     return pd.DataFrame(rows)
 
 
-def chunks(n_points: int, size: int) -> Iterator[tuple[int, int]]:
-    for start in range(0, n_points, size):
-        yield start, min(start + size, n_points)
+def summarise_slice(s: GridSlice) -> pd.DataFrame:
+    """The summary rows of one slice (what a worker runs).
+
+    Examples
+    --------
+    >>> from theory.models import get_model
+    >>> exp = Experiment(get_model("inspection"), points=[{"P": 1}, {"P": 2}], runs=2, steps=9)
+    >>> alone = summarise_slice(list(slices(exp, 1))[1])
+    >>> whole = summarise(exp)
+    >>> int(alone["point"][0]), bool(alone.iloc[0].equals(whole.iloc[1]))
+    (1, True)
+    """
+    return summarise(s.experiment(), s.burn_in, s.engine, first_point=s.first)
