@@ -1,4 +1,9 @@
-"""Test configuration: a non-interactive matplotlib backend and hypothesis profiles."""
+"""Test configuration: a non-interactive matplotlib backend and hypothesis profiles.
+
+``ci`` (the default) is bounded and derandomized; the command-line fuzz
+(tests/cli/test_fuzz.py) draws three times its ``max_examples``, or
+``ROSCA_FUZZ_EXAMPLES`` when set, for a longer hunt on demand.
+"""
 
 import os
 

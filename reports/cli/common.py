@@ -14,13 +14,14 @@ from contextlib import contextmanager
 from typing import Any, NoReturn
 
 from reports.cli.outputs import atomic_write, atomic_write_text, check_table_path
+from theory.errors import ParameterError, printable
 
 
 class Parser(argparse.ArgumentParser):
-    """An argument parser whose errors are one line and exit status 2."""
+    """An argument parser whose errors are one printable line and exit status 2."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message}\n")
+        self.exit(2, f"{printable(self.prog)}: error: {printable(message, 400)}\n")
 
 
 def add_point_options(p: argparse.ArgumentParser) -> None:
@@ -36,16 +37,18 @@ def add_point_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--params", metavar="FILE.toml", help="read parameter values from a TOML file")
 
 
-def _int_at_least(lowest: int, what: str) -> Callable[[str], int]:
-    """An argparse type: a whole number >= ``lowest``, with a one-line error otherwise."""
+def _int_at_least(lowest: int, what: str, highest: int | None = None) -> Callable[[str], int]:
+    """An argparse type: a whole number >= ``lowest`` (and <= ``highest``), with a one-line
+    error otherwise."""
+    most = "" if highest is None else f" at most {highest:,}"
 
     def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
             value = lowest - 1
-        if value < lowest:
-            raise argparse.ArgumentTypeError(f"must be a {what} integer, got {text!r}")
+        if value < lowest or (highest is not None and value > highest):
+            raise argparse.ArgumentTypeError(f"must be a {what} integer{most}, got {text!r}")
         return value
 
     return parse
@@ -54,28 +57,54 @@ def _int_at_least(lowest: int, what: str) -> Callable[[str], int]:
 positive_int = _int_at_least(1, "positive")
 non_negative_int = _int_at_least(0, "non-negative")
 
+MAX_RUNS = 10_000_000
+"""The most runs per point a command accepts (a simulation's memory grows with the runs
+only through a few numbers per run, see simulation/summaries.py)."""
+MAX_STEPS = 1_000_000
+"""The most timesteps per run a command accepts."""
+MAX_WORKERS = 1024
+"""The most worker processes a command accepts."""
+MAX_SEED = 2**63 - 1
+"""The largest seed: it is written to the int64 ``seed`` column of every table."""
+
 
 def add_run_options(p: argparse.ArgumentParser, runs_default: int) -> None:
     """The options that describe a simulation: policy, runs, steps, seed, engine."""
     p.add_argument("--policy", metavar="NAME", help="behaviour (default: the model's own)")
-    p.add_argument("--runs", type=positive_int, default=runs_default, metavar="N")
     p.add_argument(
-        "--steps", type=positive_int, metavar="T", help="timesteps per run (default: the model's)"
+        "--runs",
+        type=_int_at_least(1, "positive", MAX_RUNS),
+        default=runs_default,
+        metavar="N",
+        help=f"runs per parameter point (at most {MAX_RUNS:,})",
     )
-    p.add_argument("--seed", type=non_negative_int, default=0, metavar="S")
+    p.add_argument(
+        "--steps",
+        type=_int_at_least(1, "positive", MAX_STEPS),
+        metavar="T",
+        help=f"timesteps per run (default: the model's; at most {MAX_STEPS:,})",
+    )
+    p.add_argument(
+        "--seed",
+        type=_int_at_least(0, "non-negative", MAX_SEED),
+        default=0,
+        metavar="S",
+        help="the root of every random number (at most 2**63 - 1: it is a table column)",
+    )
     p.add_argument(
         "--workers",
-        type=positive_int,
+        type=_int_at_least(1, "positive", MAX_WORKERS),
         default=1,
         metavar="N",
-        help="processes for the cadcad engine",
+        help=f"processes for the cadcad engine (at most {MAX_WORKERS:,})",
     )
     p.add_argument("--engine", choices=("batched", "cadcad"), default="batched")
 
 
 @contextmanager
-def progress_bar(desc: str) -> Iterator[Callable[[int, int], None]]:
-    """A tqdm bar on standard error, silent when standard error is not a terminal."""
+def progress_bar(desc: str, unit: str = "it") -> Iterator[Callable[[int, int], None]]:
+    """A tqdm bar on standard error, silent when standard error is not a terminal;
+    ``update(done, total)`` counts ``unit``s (shown as 1.2M for a unit other than "it")."""
     bar: Any = None
     enabled = sys.stderr.isatty()
 
@@ -86,9 +115,15 @@ def progress_bar(desc: str) -> Iterator[Callable[[int, int], None]]:
         if bar is None:
             from tqdm import tqdm
 
-            bar = tqdm(total=total, desc=desc, file=sys.stderr, leave=False)
-        bar.n = done
-        bar.refresh()
+            bar = tqdm(
+                total=total,
+                desc=desc,
+                file=sys.stderr,
+                leave=False,
+                unit=unit,
+                unit_scale=unit != "it",
+            )
+        bar.update(done - bar.n)  # redraws at most every tqdm.mininterval seconds
 
     try:
         yield update
@@ -116,22 +151,68 @@ def write_frame(df: Any, out: str) -> None:
         atomic_write(path, lambda tmp: df.to_csv(tmp, index=False))
 
 
+def given_names(args: argparse.Namespace) -> set[str]:
+    """The parameter names a command's ``--set`` and ``--params`` give."""
+    from theory.parameters import parse_assignments, read_toml
+
+    names = set(parse_assignments(args.sets))
+    if args.params is not None:
+        names |= set(read_toml(args.params))
+    return names
+
+
+def check_workers(engine: str, workers: int) -> None:
+    """Refuse ``--workers`` where it would be silently ignored: with the batched engine.
+    (A policy parameter the policy does not read is refused by
+    :func:`simulation.policies.check_parameters`.)
+
+    Examples
+    --------
+    >>> check_workers("cadcad", 2)
+    >>> check_workers("batched", 2)
+    Traceback (most recent call last):
+    ...
+    theory.errors.ParameterError: --workers 2 has no effect with --engine batched (it steps ...
+    """
+    if engine == "batched" and workers != 1:
+        raise ParameterError(
+            f"--workers {workers} has no effect with --engine batched (it steps every run at "
+            "once in one process); --workers is for --engine cadcad"
+        )
+
+
+def check_health(exp: Any, df: Any) -> None:
+    """Refuse a simulation whose recorded state stops being finite (see
+    :func:`simulation.health.check_finite`)."""
+    from simulation.health import check_finite
+
+    check_finite(exp, df)
+
+
 def build_experiment(args: argparse.Namespace) -> Any:
-    """The simulation experiment the options of a command describe."""
+    """The simulation experiment the options of a command describe, every option checked
+    (values, policy, options without effect, the payoffs' numeric range)."""
     from simulation.experiment import Experiment
     from simulation.policies import POLICY_PARAMETERS, check_policy
     from theory.models import get_model
-    from theory.parameters import parse_assignments, resolve
+    from theory.parameters import check_payoff_range, parse_assignments, resolve
 
     model = get_model(args.model)
-    values, extra = resolve(model, parse_assignments(args.sets), args.params, POLICY_PARAMETERS)
+    values, extra = resolve(
+        model, parse_assignments(args.sets), args.params, POLICY_PARAMETERS, model.options
+    )
     policy = check_policy(model, args.policy) if args.policy else None
+    check_workers(args.engine, args.workers)
+    check_payoff_range(model, values)
+    options = {o.name: extra.pop(o.name) for o in model.options if o.name in extra}
+    if model.check is not None:
+        model.check(values | options)
     return Experiment(
         model,
-        points=[values],
+        points=[values | options],
         policy=policy,
         runs=args.runs,
         steps=args.steps,
         seed=args.seed,
-        policy_parameters=extra,
+        policy_parameters={k: v for k, v in extra.items() if k in given_names(args)},
     )
