@@ -7,7 +7,7 @@ It prints a Markdown table of wall times and ratios and writes it to
 Workloads (issue "Speed and scale"):
 
 1. cadCAD 0.5.3 in its single-process mode (its fastest correct mode: its multi-process
-   mode is slower on 2 cores, DOMAIN.md section 5) against the batched engine, on 1,000
+   mode is slower on 2 cores, docs/domain.md section 5) against the batched engine, on 1,000
    runs x 120 steps of ``rosca-v2`` with ``fictitious-play``; the outputs are checked equal.
 2. The batched engine alone: the inspection game with ``fictitious-play`` at 1e5 runs,
    in run-steps per second on one core.

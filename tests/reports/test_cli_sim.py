@@ -1,6 +1,7 @@
 """``rosca simulate`` and ``rosca compare``: outputs, JSON layout and bad input."""
 
 import json
+import os
 
 import pandas as pd
 import pytest
@@ -89,6 +90,19 @@ def test_compare_json_layout(capsys):
         (["simulate", "inspection", "--set", "noise=0"], "'noise' = 0 is outside"),
         (["compare", "inspection", "--steps", "10", "--burn-in", "10"], "--burn-in must be below"),
         (["simulate", "nomodel"], "unknown model"),
+        (
+            ["simulate", "inspection", "--runs", "10000001"],
+            "--runs: must be a positive integer at most 10,000,000",
+        ),
+        (
+            ["simulate", "inspection", "--steps", "1000001"],
+            "--steps: must be a positive integer at most 1,000,000",
+        ),
+        (
+            ["simulate", "inspection", "--workers", "1025"],
+            "--workers: must be a positive integer at most 1,024",
+        ),
+        (["simulate", "inspection", "--chunk", "0"], "--chunk: must be a positive integer"),
     ],
 )
 def test_bad_input(capsys, argv, needle):
@@ -96,15 +110,105 @@ def test_bad_input(capsys, argv, needle):
     assert code == 2 and needle in err and err.count("\n") == 1
 
 
-def test_failed_write_leaves_nothing(capsys, tmp_path, monkeypatch):
+@pytest.mark.parametrize("engine,fail_at", [("batched", 2), ("cadcad", 1)])
+def test_failed_write_leaves_nothing(capsys, tmp_path, monkeypatch, engine, fail_at):
+    """A write that fails (for the chunked engine: after a first chunk is on disk) leaves
+    no file behind."""
     out = tmp_path / "t.csv"
+    to_csv = pd.DataFrame.to_csv
+    calls = []
 
-    def broken(self, path, **kw):
-        with open(path, "w") as fh:
+    def broken(self, path=None, **kw):
+        if not isinstance(path, str | os.PathLike):  # the size estimate, in memory
+            return to_csv(self, path, **kw)
+        calls.append(path)
+        if len(calls) < fail_at:
+            return to_csv(self, path, **kw)
+        with open(path, "a") as fh:
             fh.write("partial")
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(pd.DataFrame, "to_csv", broken)
+    argv = ["simulate", "inspection", "--steps", "5", "--runs", "4", "--chunk", "2"]
     with pytest.raises(RuntimeError):
-        main(["simulate", "inspection", "--steps", "5", "--out", str(out)])
+        main([*argv, "--engine", engine, "--out", str(out)])
+    assert len(calls) == fail_at and list(tmp_path.iterdir()) == []
+
+
+def test_streamed_files_equal_the_in_memory_frame(capsys, tmp_path):
+    """Several chunks appended to one file give the frame of all runs at once: the CSV
+    byte for byte, the Parquet file value for value."""
+    from simulation.batched import run_batched
+    from simulation.experiment import Experiment
+    from simulation.frames import from_batched
+    from theory.models import get_model
+
+    exp = Experiment(get_model("rosca-v2"), policy="logit", runs=23, steps=15, seed=9)
+    frame = from_batched(run_batched(exp))
+    base = ["simulate", "rosca-v2", "--policy", "logit", "--runs", "23", "--steps", "15"]
+    csv, parquet = tmp_path / "t.csv", tmp_path / "t.parquet"
+    assert run(capsys, *base, "--seed", "9", "--chunk", "5", "--out", str(csv))[0] == 0
+    assert run(capsys, *base, "--seed", "9", "--chunk", "7", "--out", str(parquet))[0] == 0
+    assert csv.read_text() == frame.to_csv(index=False)
+    pd.testing.assert_frame_equal(pd.read_parquet(parquet), frame)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.csv", "t.parquet"]
+
+
+def test_chunk_size_does_not_change_the_summary(capsys):
+    base = ["simulate", "inspection", "--policy", "logit", "--runs", "30", "--format", "json"]
+    _, a, _ = run(capsys, *base, "--chunk", "4")
+    _, b, _ = run(capsys, *base)
+    assert json.loads(a) == json.loads(b)
+
+
+def test_per_run_only_up_to_the_limit_unless_asked(capsys):
+    from reports.cli.simulate import PER_RUN_LIMIT
+    from simulation.summaries import PER_RUN_LIMIT as LIBRARY_LIMIT
+
+    assert PER_RUN_LIMIT == LIBRARY_LIMIT
+    base = ["simulate", "inspection", "--steps", "3", "--format", "json"]
+    big = str(PER_RUN_LIMIT + 1)
+    assert json.loads(run(capsys, *base, "--runs", big)[1])["per_run"] is None
+    records = json.loads(run(capsys, *base, "--runs", big, "--per-run")[1])["per_run"]
+    assert len(records) == PER_RUN_LIMIT + 1
+
+
+def test_progress_on_a_terminal_counts_run_steps(capsys, monkeypatch):
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True)
+    code, _, err = run(capsys, "simulate", "inspection", "--runs", "50", "--steps", "40")
+    assert code == 0 and "run-steps" in err
+
+
+def _no_simulation(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("simulated although the output cannot fit")
+
+    monkeypatch.setattr("simulation.chunked.run_batched", refuse)
+    monkeypatch.setattr("simulation.runner.simulate", refuse)
+
+
+def test_a_table_larger_than_the_free_disk_is_refused_before_simulating(
+    capsys, tmp_path, monkeypatch
+):
+    import shutil
+    from collections import namedtuple
+
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(10**9, 10**9 - 10**6, 10**6))
+    _no_simulation(monkeypatch)
+    out = tmp_path / "t.csv"
+    code, _, err = run(capsys, "simulate", "rosca-v2", "--runs", "10000", "--out", str(out))
+    assert code == 2 and err.count("\n") == 1
+    assert "would take about" in err and "976.6 KiB are free" in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_simulation_larger_than_the_memory_is_refused_before_simulating(capsys, monkeypatch):
+    monkeypatch.setattr("reports.cli.simulate.available_memory", lambda: 8 * 2**30)
+    _no_simulation(monkeypatch)
+    argv = ["simulate", "rosca-v2", "--engine", "cadcad", "--runs", "10000000"]
+    code, _, err = run(capsys, *argv)
+    assert code == 2 and err.count("\n") == 1
+    assert "of memory, but 8.0 GiB are available" in err and "--engine batched" in err
+    code, _, err = run(capsys, "simulate", "rosca-v2", "--runs", "10000000", "--per-run")
+    assert code == 2 and "drop --per-run" in err
