@@ -9,6 +9,7 @@
 # notebook in Jupyter with jupytext, or in VS Code.)
 
 # %%
+from reports.figures import plot_actions
 from simulation.analysis import analyse_runs
 from simulation.cadcad_adapter import validate_blocks
 from simulation.experiment import Experiment
@@ -40,9 +41,18 @@ except ModelError as err:
 
 # %%
 exp = Experiment(model, policy="seed", runs=20, steps=120, seed=1)
-summary = analyse_runs(exp, simulate(exp)).summary
+frame = simulate(exp)
+summary = analyse_runs(exp, frame).summary
 print("acting rates:", summary["act_rate"])
 print("mean cumulative profit:", summary["cum_profit_mean"])
+
+# %% [markdown]
+# The first run's actions: the contributor keeps paying, the cheater's coin flips on, blind
+# to what happens (the figure is saved beside the notebook, and shown in Jupyter).
+
+# %%
+ax = plot_actions(frame, exp)
+ax.figure.savefig("01_seed_actions.png", dpi=100)
 
 # %% [markdown]
 # ## As a game: cheating is dominant
@@ -56,3 +66,10 @@ print("regime:", a.regime)
 for t in a.thresholds:
     if t.parameter == "delta":
         print(t.text)
+
+# %% [markdown]
+# In Jupyter the analysis shows itself: payoff matrices, every equilibrium with the
+# conditions under which it exists, and the regime.
+
+# %%
+a  # noqa: B018 (the notebook shows the analysis)

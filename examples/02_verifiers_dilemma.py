@@ -7,6 +7,7 @@
 # with a steady cheating share.
 
 # %%
+from reports.figures import plot_actions
 from simulation.analysis import analyse_runs
 from simulation.experiment import Experiment
 from simulation.runner import compare, simulate
@@ -20,6 +21,14 @@ summary = analyse_runs(exp, frame).summary
 print("period of the cycle:", summary["period"])
 print("running cheating-volume fraction, median:", round(summary["cheat_fraction_median"], 4))
 print("cumulative verifier ROI, median:", round(summary["roi_median"]["verifier"], 1))
+
+# %% [markdown]
+# The cycle, seen: verifiers switch off when there is nothing to catch, cheaters switch on
+# when the verifiers were off, and round it goes.
+
+# %%
+ax = plot_actions(frame, exp)
+ax.figure.savefig("02_demo_actions.png", dpi=100)
 
 # %% [markdown]
 # The static game has only a mixed equilibrium: verify with probability gamma/delta and

@@ -6,6 +6,7 @@
 # above it (contribute, honest) becomes an equilibrium. Do adaptive agents find it?
 
 # %%
+import matplotlib.pyplot as plt
 import numpy as np
 
 from simulation.backends import run_sweep
@@ -27,3 +28,22 @@ points = [{"delta": d} for d in np.round(np.linspace(0.25, 2.0, 8), 3)]
 exp = Experiment(model, points=points, policy="fictitious-play", runs=5, steps=100)
 table = next(run_sweep(exp, chunk_points=len(points)))
 print(table[["delta", "simulated_row", "simulated_col", "regime_simulated", "agree"]])
+
+# %% [markdown]
+# The simulated cheating rate against the penalty, with the theory's threshold gamma and the
+# hurdle's gamma / (1 + theta).
+
+# %%
+fig, ax = plt.subplots(figsize=(5.4, 3.4), layout="constrained")
+ax.plot(
+    table["delta"].astype(float),
+    table["simulated_col"].astype(float),
+    "o-",
+    label="simulated P(cheat)",
+)
+gamma, theta = float(a.values["gamma"]), float(a.values["theta"])
+ax.axvline(gamma, color="k", ls="--", label="theory: delta = gamma")
+ax.axvline(gamma / (1 + theta), color="grey", ls=":", label="with the hurdle")
+ax.set(xlabel="delta (penalty per unit caught)", ylabel="P(cheat)", ylim=(-0.05, 1.05))
+ax.legend(fontsize=8)
+fig.savefig("04_least_penalty.png", dpi=100)
