@@ -36,6 +36,13 @@ PALETTE = [
 ]
 
 
+LEGEND_ROWS = 12
+"""Regimes named in a regime map's legend."""
+
+IN_PLOT_LABELS = 5
+"""Up to this many regimes, each sizeable region is also labelled inside the map."""
+
+
 def _ax(ax: Axes | None, size: tuple[float, float] = (6.4, 4.2)) -> Axes:
     if ax is None:
         _, ax = plt.subplots(figsize=size, layout="constrained")
@@ -59,12 +66,18 @@ def regime_map_data(grid: RegimeGrid) -> pd.DataFrame:
 
 
 def plot_regime_map(grid: RegimeGrid, ax: Axes | None = None) -> Axes:
-    """Regions of the parameter plane labelled by their set of equilibria."""
-    ax = _ax(ax)
+    """Regions of the parameter plane labelled by their set of equilibria (the first
+    :data:`LEGEND_ROWS` in the legend, every one in the figure's CSV)."""
     codes = sorted(grid.names)
+    ax = _ax(ax, (6.4, 4.2 + 0.2 * min(len(codes), LEGEND_ROWS)))
     index = {c: k for k, c in enumerate(codes)}
     img = np.vectorize(index.get)(grid.codes)
-    cmap = ListedColormap(PALETTE[: len(codes)])
+    colours = (
+        PALETTE[: len(codes)]
+        if len(codes) <= len(PALETTE)
+        else [plt.get_cmap("viridis")(v) for v in np.linspace(0, 1, len(codes))]
+    )
+    cmap = ListedColormap(colours)
     ax.pcolormesh(
         grid.x,
         grid.y,
@@ -78,7 +91,7 @@ def plot_regime_map(grid: RegimeGrid, ax: Axes | None = None) -> Axes:
     X, Y = np.meshgrid(grid.x, grid.y)
     for c in codes:  # label each sizeable region at its centre
         cells = (grid.codes == c) & ~grid.degenerate
-        if cells.mean() >= 0.04:
+        if len(codes) <= IN_PLOT_LABELS and cells.mean() >= 0.04:
             label = grid.names[c].replace(" + ", "\n+ ")
             ax.text(
                 X[cells].mean(),
@@ -109,9 +122,13 @@ def plot_regime_map(grid: RegimeGrid, ax: Axes | None = None) -> Axes:
         color="black",
         bbox={"boxstyle": "round", "fc": "white", "alpha": 0.8},
     )
-    handles = [Patch(color=PALETTE[index[c]], label=grid.names[c]) for c in codes]
+    handles = [Patch(color=colours[index[c]], label=grid.names[c]) for c in codes[:LEGEND_ROWS]]
+    if len(codes) > LEGEND_ROWS:
+        handles.append(
+            Patch(color="white", label=f"and {len(codes) - LEGEND_ROWS} more (regime_map.csv)")
+        )
     if grid.degenerate.any():
-        handles.append(Patch(color="black", label="degenerate: a continuum of equilibria"))
+        handles.append(Patch(color="black", label="degenerate: a player is indifferent"))
     ax.legend(
         handles=handles,
         loc="upper center",

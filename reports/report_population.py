@@ -19,12 +19,17 @@ import pandas as pd
 import sympy as sp
 from matplotlib.axes import Axes
 
-from reports.figures import PALETTE, _ax
+from reports.figures import PALETTE, _ax, plot_regime_map, regime_map_data
+from reports.report_maps import map_caption, report_map
 from simulation.compare import Comparison
 from simulation.experiment import Experiment
 from simulation.runner import compare, simulate
 from theory.population_analysis import PopulationAnalysis, analyse_population
+from theory.regions import RegimeGrid
 from theory.symmetric import equilibria_at
+
+MAP_CELLS = 60
+"""Cells along each axis of the regime map."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -34,6 +39,7 @@ class PopulationReport:
     experiment: Experiment
     shares: pd.DataFrame
     comparison: Comparison
+    grid: RegimeGrid | None = None
     summary: list[str] = field(default_factory=list)
 
     @property
@@ -90,6 +96,11 @@ def compute_population(
 ) -> PopulationReport:
     a = analyse_population(model, values)
     table = members_table(a, max(50, 2 * a.members))
+    thresholds: dict[str, list[float]] = {}
+    for t in a.thresholds:
+        if t.value is not None:
+            thresholds.setdefault(t.parameter, []).append(float(t.value))
+    grid = report_map(model, values, MAP_CELLS, thresholds)
     exp = Experiment(
         model,
         points=[values],
@@ -117,13 +128,14 @@ def compute_population(
                 f"{' and '.join(map(sp.sstr, cand.conditions))}."
             )
     if not table.empty:
+        first, last = table["none_first"].iloc[0], table["none_first"].iloc[-1]
         lines.append(
-            f"The chance that no member takes '{a0}' grows from "
+            f"The chance that no member takes '{a0}' {'grows' if last > first else 'falls'} from "
             f"{table['none_first'].iloc[0]:.3g} with {table['members'].iloc[0]} members to "
             f"{table['none_first'].iloc[-1]:.3g} with {table['members'].iloc[-1]}."
         )
     lines.append(c.text + ".")
-    return PopulationReport(a, table, exp, shares, c, lines)
+    return PopulationReport(a, table, exp, shares, c, grid, lines)
 
 
 def plot_members(r: PopulationReport, ax: Axes | None = None) -> Axes:
@@ -169,7 +181,13 @@ def plot_shares(r: PopulationReport, ax: Axes | None = None) -> Axes:
 def population_figures(
     r: PopulationReport,
 ) -> list[tuple[str, str, Callable[[], Axes], pd.DataFrame]]:
-    return [
+    maps = []
+    if r.grid is not None:
+        grid = r.grid
+        maps.append(
+            ("regime_map", map_caption(grid), lambda: plot_regime_map(grid), regime_map_data(grid))
+        )
+    return maps + [
         (
             "members",
             "The symmetric equilibrium and the chance that nobody acts, as the "
@@ -233,9 +251,9 @@ def population_blocks(r: PopulationReport, block: Any) -> list[Any]:
             f"At the point ({a.members} members) the regime is **{a.regime}**; a "
             f"member taking '{a1}' is the same as not taking '{a0}'.",
         ),
-        block("figure", ("members", population_figures(r)[0][1])),
+        *[block("figure", (name, caption)) for name, caption, *_ in population_figures(r)[:-1]],
         block("heading", "Theory against simulation"),
-        block("figure", ("shares", population_figures(r)[1][1])),
+        block("figure", ("shares", population_figures(r)[-1][1])),
         block("para", r.comparison.text + "."),
     ]
     return B

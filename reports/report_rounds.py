@@ -17,16 +17,24 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from reports.figures import PALETTE, _ax
+from reports.figures import PALETTE, _ax, plot_regime_map, regime_map_data
+from reports.report_maps import map_caption, report_map
 from simulation.batched import run_batched
 from simulation.experiment import Experiment
 from simulation.games import compare_rounds
 from simulation.members import compare_expected, summarise_members
 from theory.design import RoundsAnalysis, analyse_rounds
 from theory.model import Model
+from theory.regions import RegimeGrid
 
 #: Games the learning members play before their learned behaviour is read.
 LEARNING_GAMES = 400
+
+#: Games of the model's own behaviour (it does not learn: each game is a fresh sample).
+NATIVE_GAMES = 100
+
+#: Cells along each axis of the regime map.
+MAP_CELLS = 60
 
 
 @dataclass(frozen=True, eq=False)
@@ -39,6 +47,7 @@ class RoundsReport:
     learned: dict[str, Any] | None
     learning: dict[str, Any] = field(default_factory=dict)
     summary: list[str] = field(default_factory=list)
+    grid: RegimeGrid | None = None
 
     @property
     def model(self) -> Model:
@@ -87,10 +96,21 @@ def compute_rounds(
     members learn (``learner``), each at the point."""
     a = analyse_rounds(model, values)
     rounds = model.horizon(model.params(values, numeric=True))
+    bounds: dict[str, list[float]] = {}
+    for t in a.thresholds:
+        for v in (t.least, t.greatest):
+            if v is not None:
+                bounds.setdefault(t.parameter, []).append(float(v))
+    grid = report_map(model, values, MAP_CELLS, bounds)
     native = check = None
     if native_policy is not None:
         exp = Experiment(
-            model, points=[values], policy=native_policy, runs=runs, seed=seed, steps=games * rounds
+            model,
+            points=[values],
+            policy=native_policy,
+            runs=runs,
+            seed=seed,
+            steps=min(games, NATIVE_GAMES) * rounds,
         )  # games in sequence: many first rounds
         traj = run_batched(exp, keys=list(model.state_keys))
         native = summarise_members(exp, traj)
@@ -133,7 +153,7 @@ def compute_rounds(
         lines.append(f"The model's own behaviour ({native_policy}): {check['text']}.")
     if learned is not None:
         lines.append(learned["text"] + ".")
-    return RoundsReport(a, native, check, learned, info, lines)
+    return RoundsReport(a, native, check, learned, info, lines, grid)
 
 
 def positions_data(r: RoundsReport) -> pd.DataFrame:
@@ -261,6 +281,11 @@ def rounds_figures(r: RoundsReport) -> list[tuple[str, str, Callable[[], Axes], 
             slack_data(r),
         ),
     ]
+    if r.grid is not None:
+        grid = r.grid
+        out.append(
+            ("regime_map", map_caption(grid), lambda: plot_regime_map(grid), regime_map_data(grid))
+        )
     if r.native and r.native.get("shortfall_by_round"):
         out.append(
             (
@@ -307,6 +332,8 @@ def rounds_blocks(r: RoundsReport, block: Any) -> list[Any]:
         block("bullets", [t.text for t in pd_.thresholds.values()]),
         block("figure", ("slack", rounds_figures(r)[1][1])),
     ]
+    if r.grid is not None:
+        B.append(block("figure", ("regime_map", map_caption(r.grid))))
     if r.native is not None:
         B += [
             block("heading", "The model's own behaviour"),
@@ -324,7 +351,7 @@ def rounds_blocks(r: RoundsReport, block: Any) -> list[Any]:
             ),
         ]
         if r.native.get("shortfall_by_round"):
-            B.append(block("figure", ("shortfall", rounds_figures(r)[2][1])))
+            B.append(block("figure", ("shortfall", rounds_figures(r)[-1][1])))
     if r.learned is not None:
         info = r.learning
         B += [

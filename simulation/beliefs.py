@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from simulation.choice import expand, from_probabilities, greedy_last, softmax
-from simulation.counterfactual import own_first, payoff_tables
+from simulation.counterfactual import own_first, tables_at
 from theory.model import Model, Namespace
 
 NAMES = ("last-observation", "fictitious-play", "ema", "logit")
@@ -74,7 +74,7 @@ def decide(
     draw: Callable[[Any], Any],
 ) -> tuple[Any, ...]:
     """Each player's encoded action for this timestep."""
-    rewards, costs = payoff_tables(model, p, state)
+    rewards, costs = tables_at(model, p, state)
     n = len(model.players)
     theta = p.theta if "theta" in {q.name for q in model.parameters} else 0.0
     lead = np.shape(rewards[0])[: np.ndim(rewards[0]) - n]

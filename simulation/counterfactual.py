@@ -44,20 +44,51 @@ def payoff_tables(
         )
     shape = tuple(pl.n_actions for pl in model.players)
     lead = np.shape(state[model.players[0].flag])
-    rewards = [np.zeros(lead + shape) for _ in model.players]
-    costs = [np.zeros(lead + shape) for _ in model.players]
-    for profile in itertools.product(*(range(m) for m in shape)):
-        encoded = tuple(
-            pl.encode(np.full(lead, i) if lead else i) for pl, i in zip(model.players, profile)
-        )
-        s = dict(state)
-        for _ in range(model.stage_steps):
-            s = model.step(p, s, encoded)
-        for k, (r, c) in enumerate(model.rewards_costs(p, s)):
-            at: Any = (..., *profile)
-            rewards[k][at] = np.broadcast_to(np.asarray(r, dtype=float), lead)
-            costs[k][at] = np.broadcast_to(np.asarray(c, dtype=float), lead)
+    profiles = np.array(list(itertools.product(*(range(m) for m in shape))))  # (P, n)
+    P = len(profiles)
+    # every profile at once: a leading axis of profiles on every state variable and action
+    stacked = (P,) + tuple(lead)
+    s = {k: np.broadcast_to(np.asarray(v), (P,) + np.shape(v)) for k, v in state.items()}
+    encoded = tuple(
+        pl.encode(np.broadcast_to(profiles[:, k].reshape((P,) + (1,) * len(lead)), stacked))
+        for k, pl in enumerate(model.players)
+    )
+    for _ in range(model.stage_steps):
+        s = model.step(p, s, encoded)
+    rewards: list[np.ndarray] = []
+    costs: list[np.ndarray] = []
+    for r, c in model.rewards_costs(p, s):
+        for out, x in ((rewards, r), (costs, c)):
+            x = np.broadcast_to(np.asarray(x, dtype=float), stacked).reshape(shape + tuple(lead))
+            out.append(np.moveaxis(x, tuple(range(len(shape))), tuple(range(-len(shape), 0))))
     return tuple(rewards), tuple(costs)
+
+
+_TABLES: dict[tuple[Any, ...], tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]] = {}
+_TABLES_KEPT = 8
+
+
+def tables_at(
+    model: Model, p: Namespace, state: dict[str, Any]
+) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
+    """:func:`payoff_tables`, computed once per parameter values and shape when the
+    model is :attr:`~theory.model.Model.stationary` (the tables are then the same at
+    every state), at every call otherwise."""
+    if not model.stationary:
+        return payoff_tables(model, p, state)
+    values = object.__getattribute__(p, "_values")
+    key = (
+        id(model),
+        np.shape(state[model.players[0].flag]),
+        tuple((k, np.asarray(v).tobytes(), np.shape(v)) for k, v in sorted(values.items())),
+    )
+    hit = _TABLES.get(key)
+    if hit is None:
+        hit = payoff_tables(model, p, state)
+        if len(_TABLES) >= _TABLES_KEPT:
+            _TABLES.pop(next(iter(_TABLES)))
+        _TABLES[key] = hit
+    return hit
 
 
 def own_first(table: np.ndarray, player: int, n_players: int) -> np.ndarray:

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from simulation.policies import Policy, check_parameters, check_policy
+from simulation.policies import Policy, check_parameters, check_policy, default_policy
 from simulation.rng import uniforms
 from theory.errors import ParameterError
 from theory.model import Model, Namespace
@@ -69,7 +69,7 @@ class Experiment:
 
     def __post_init__(self) -> None:
         object.__setattr__(
-            self, "policy", check_policy(self.model, self.policy or self.model.default_policy)
+            self, "policy", check_policy(self.model, self.policy or default_policy(self.model))
         )
         if self.steps is not None or not callable(self.model.default_steps):
             steps = self.steps or self.model.default_steps

@@ -20,7 +20,7 @@ the learned behaviour of a population held against the derived equilibrium condi
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -75,48 +75,79 @@ def conservation_error(traj: Trajectories) -> float | None:
     return worst
 
 
-def contagion_rate(traj: Trajectories) -> float | None:
+CONTAGION_GAMES = 8
+"""Games a learning population's contagion is measured in (the last ones with two
+defaulters): each needs its own counterfactual rerun, since what the members learn from
+an intervened game changes every later one."""
+
+
+def contagion_rate(traj: Trajectories, per_game: bool | None = None) -> float | None:
     """The share of later defaults (in a game with an earlier one) that vanish when the
     first default of the game is replaced by a payment, the random numbers unchanged.
-    ``None`` when no game had two defaulters."""
+    ``None`` when no game had two defaulters.
+
+    Every game starts afresh, so for a behaviour that does not learn one counterfactual
+    run replaces the first default of every game at once; learners carry what they learn
+    from game to game, so each intervened game is rerun on its own, up to its end, for the
+    last :data:`CONTAGION_GAMES` games that had two defaulters (``per_game`` forces one
+    way or the other)."""
     exp = traj.experiment
     if "Missed" not in traj.data:
         return None
     missed = np.asarray(traj.data["Missed"][1:], dtype=bool)  # (T, runs, n)
     rounds = exp.rounds(_params(exp))
     steps, runs, n = missed.shape
-    later_total = later_gone = 0
     flag = exp.model.players[0]
+    games = []  # (start, runs with two defaulters, their first default's round)
     for g0 in range(0, steps, rounds):
         window = missed[g0 : g0 + rounds]
-        firsts = window.any(axis=0)  # (runs, n): defaulted in this game
-        several = firsts.sum(axis=1) >= 2
-        if not several.any():
-            continue
-        # the first default of each such run: its round and member
-        flat = window.reshape(window.shape[0], runs * n)
-        first_t = np.where(window.any(axis=2).any(axis=0), window.any(axis=2).argmax(axis=0), -1)
-        runs_idx = np.flatnonzero(several)
-        force = {}
-        for r in runs_idx:
-            t0 = int(first_t[r])
-            members = np.flatnonzero(window[t0, r])
-            force[int(r)] = (g0 + t0 + 1, members)
-        del flat
+        several = window.any(axis=0).sum(axis=1) >= 2
+        if several.any():
+            games.append((g0, np.flatnonzero(several), window.any(axis=2).argmax(axis=0)))
+    if not games:
+        return None
 
-        def intervene(t: int, acts: tuple[Any, ...], force: dict = force) -> tuple[Any, ...]:
+    def forcing(chosen: list[Any]) -> dict[int, list[tuple[int, np.ndarray]]]:
+        force: dict[int, list[tuple[int, np.ndarray]]] = {}
+        for g0, runs_idx, first_t in chosen:
+            for r in runs_idx:
+                t0 = int(first_t[r])
+                force.setdefault(g0 + t0 + 1, []).append(
+                    (int(r), np.flatnonzero(missed[g0 + t0, r]))
+                )
+        return force
+
+    def rerun(chosen: list[Any], upto: int) -> np.ndarray:
+        force = forcing(chosen)
+
+        def intervene(t: int, acts: tuple[Any, ...]) -> tuple[Any, ...]:
+            if t not in force:
+                return acts
             a = np.array(acts[0], copy=True)
-            for r, (tt, members) in force.items():
-                if t == tt:
-                    a[r, members] = flag.encode(0)
+            for r, members in force[t]:
+                a[r, members] = flag.encode(0)
             return (a, *acts[1:])
 
-        again = run_batched(exp, keys=["Missed"], intervene=intervene)
-        alt = np.asarray(again.data["Missed"][1:], dtype=bool)[g0 : g0 + rounds]
+        short = replace(exp, steps=upto, policy_parameters=exp.given_parameters)
+        again = run_batched(short, keys=["Missed"], intervene=intervene)
+        return np.asarray(again.data["Missed"][1:], dtype=bool)
+
+    if per_game is None:
+        per_game = exp.behaviour.kind != "native"
+    if per_game:
+        chosen = games[-CONTAGION_GAMES:]
+        alts = [(g, rerun([g], g[0] + rounds)) for g in chosen]
+    else:
+        alt = rerun(games, steps)
+        alts = [(g, alt) for g in games]
+    later_total = later_gone = 0
+    for (g0, runs_idx, first_t), alt in alts:
+        window = missed[g0 : g0 + rounds]
+        other = alt[g0 : g0 + rounds]
         for r in runs_idx:
             t0 = int(first_t[r])
             later = window[t0 + 1 :, r].any(axis=0) & ~window[: t0 + 1, r].any(axis=0)
-            kept = alt[:, r].any(axis=0)
+            kept = other[:, r].any(axis=0)
             later_total += int(later.sum())
             later_gone += int((later & ~kept).sum())
     if later_total == 0:

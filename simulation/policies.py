@@ -95,6 +95,22 @@ def policy_names(model: Model) -> tuple[str, ...]:
     return names + LEARNERS
 
 
+def default_policy(model: Model) -> str:
+    """The model's default policy, or ``roi`` when that is a belief learner the model's
+    members cannot use (a population learns from its own payoffs).
+
+    Examples
+    --------
+    >>> from theory.models import get_model
+    >>> default_policy(get_model("inspection")), default_policy(get_model("volunteers"))
+    ('fictitious-play', 'roi')
+    """
+    name = model.default_policy
+    if name not in policy_names(model) and "roi" in policy_names(model):
+        return "roi"
+    return name
+
+
 def check_policy(model: Model, name: str) -> str:
     if name not in policy_names(model):
         hint = ""

@@ -526,6 +526,41 @@ class Model(ParameterSet):
         with np.errstate(all="ignore"):
             return self._dry_run(p)
 
+    @cached_property
+    def stationary(self) -> bool:
+        """Whether a profile's rewards and costs, after the stage's steps, are the same
+        from every state: traced back through the blocks (:attr:`reads`), they read only
+        state variables no mechanism writes, no draw and no earlier action. Then a
+        learner's table of what each profile would pay is the same at every timestep.
+
+        Examples
+        --------
+        >>> from theory.models import get_model
+        >>> get_model("inspection").stationary, get_model("rosca-circle").stationary
+        (True, False)
+        """
+        if self.many_rounds:
+            return False
+        reads = self.reads
+        flags = {pl.flag for pl in self.players}
+        draws = {v.name for v in self.state if v.draw}
+        writes = [{m.writes for m in block} for block in self.blocks]
+        written = set().union(*writes)
+        need: set[str] = set()
+        for pl in self.players:
+            need |= reads.get(f"reward:{pl.name}", frozenset())
+            need |= reads.get(f"cost:{pl.name}", frozenset())
+        for _ in range(self.stage_steps):
+            for b in reversed(range(len(self.blocks))):
+                before: set[str] = set()
+                for v in need:
+                    if v in writes[b]:
+                        before |= reads.get(v, frozenset())
+                    elif not (b == 0 and v in flags):  # block 0 sets the flags
+                        before.add(v)
+                need = before
+        return not (need & (written | draws | flags))
+
     def _dry_run(self, p: Namespace) -> dict[str, frozenset[str]]:
         state = self.initial_state(p)
         out: dict[str, set[str]] = {}

@@ -143,6 +143,7 @@ class ProfileConditions:
     branches: tuple[str, ...]
     notes: tuple[str, ...]
     horizon: int
+    comparisons: tuple[tuple[tuple[Any, ...], bool], ...] = ()
 
     @property
     def scale(self) -> float:
@@ -151,6 +152,34 @@ class ProfileConditions:
     @property
     def equilibrium(self) -> bool:
         return all(c.holds(self.scale) for c in self.constraints)
+
+    def derived_at(self, points: np.ndarray) -> np.ndarray:
+        """Where the derivation holds: ``points`` has the free parameters on its last axis;
+        ``True`` where every comparison the mechanisms made while deriving goes as it did
+        at the point (the constraints are affine, and right, exactly there)."""
+        pts = np.asarray(points, dtype=float)
+        ok = np.ones(pts.shape[:-1], dtype=bool)
+        for (op, c0, *g), outcome in self.comparisons:
+            v = c0 + pts @ np.asarray(g, dtype=float)
+            tol = 1e-12 * max(1.0, abs(c0) + float(np.abs(g).sum()))
+            went = {
+                ">": v > tol,
+                ">=": v >= -tol,
+                "<": v < -tol,
+                "<=": v <= tol,
+                "==": np.abs(v) <= tol,
+                "!=": np.abs(v) > tol,
+            }[op]
+            ok &= went == outcome
+        return ok
+
+    def slacks_at(self, points: np.ndarray) -> np.ndarray:
+        """Every constraint's slack (follow minus deviate) at many points of the free
+        parameters: shape ``points.shape[:-1] + (constraints,)``."""
+        pts = np.asarray(points, dtype=float)
+        S = np.array([c.slack for c in self.constraints], dtype=float)
+        S = S.reshape(-1, len(self.free) + 1)
+        return S[:, 0] + pts @ S[:, 1:].T
 
     @property
     def binding(self) -> Constraint | None:
@@ -557,7 +586,16 @@ def _derive(
     constraints.sort(key=lambda c: (c.round, c.agent.player, c.agent.member or 0))
     branches = tuple(_branch_text(k, v, free) for k, v in ctx.branches.items())
     return ProfileConditions(
-        model, name, dict(full), free, agents, tuple(constraints), branches, tuple(notes), T
+        model,
+        name,
+        dict(full),
+        free,
+        agents,
+        tuple(constraints),
+        branches,
+        tuple(notes),
+        T,
+        tuple(ctx.branches.items()),
     )
 
 

@@ -14,9 +14,9 @@ from reports.cli.common import add_point_options, add_run_options
 from reports.cli.outputs import atomic_directory, check_output_folder
 
 REPORT_FILES = ("report.md", "report.html", "report.json")
+"""Files every report writes; checked before the work, the figures after it."""
 LEARNING_STEPS = 1000
 """Steps of the default learner (roi) in a one-shot game's report: enough to settle."""
-"""Files every report writes; checked before the work, the figures after it."""
 
 
 def add_parser(sub: Any) -> None:
@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
         if args.steps is None:
             args.steps = LEARNING_STEPS
     exp = build_experiment(args)
-    if exp.model.kind in ("many-round", "population"):
+    if exp.model.kind in ("many-round", "population", "n-player"):
         return _sections(args, exp, out)
     start = time.perf_counter()
     check_health(exp, simulate(exp))  # the point's own runs, before the whole report
@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _sections(args: argparse.Namespace, exp: Any, out: Path) -> int:
-    """The report of a population or many-round model (its own sections)."""
+    """The report of an n-player, population or many-round model (its own sections)."""
     from reports.cli.common import progress_bar
     from reports.document import render_sections
 
@@ -95,14 +95,37 @@ def _sections(args: argparse.Namespace, exp: Any, out: Path) -> int:
         learner = exp.policy_name if exp.behaviour.kind == "payoff" else None
         with progress_bar("report: learning", unit="steps") as bar:
             data: Any = compute_rounds(
-                exp.model, values, native, learner, exp.runs, exp.seed,
-                exp.given_parameters, progress=bar,
+                exp.model,
+                values,
+                native,
+                learner,
+                exp.runs,
+                exp.seed,
+                exp.given_parameters,
+                progress=bar,
             )
+    elif exp.model.kind == "n-player":
+        from reports.report_games import compute_games
+
+        data = compute_games(
+            exp.model,
+            values,
+            exp.policy_name,
+            exp.runs,
+            args.steps,
+            exp.seed,
+            exp.given_parameters,
+        )
     else:
         from reports.report_population import compute_population
 
         data = compute_population(
-            exp.model, values, exp.policy_name, exp.runs, args.steps, exp.seed,
+            exp.model,
+            values,
+            exp.policy_name,
+            exp.runs,
+            args.steps,
+            exp.seed,
             exp.given_parameters,
         )
     files: list[str] = []

@@ -123,6 +123,8 @@ def test_contagion_counts_only_caused_defaults():
     rate = contagion_rate(traj)
     # with rare random misses, most later defaults are the nervous ones the first caused
     assert rate is not None and 0.6 < rate <= 1.0
+    # games start afresh: one counterfactual for all games is one for each game
+    assert contagion_rate(traj, per_game=True) == rate
 
 
 def test_version_one_full_pots_against_the_closed_form():

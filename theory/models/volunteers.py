@@ -92,7 +92,7 @@ MODEL = Model(
     ),
     key_parameters=("cost", "benefit"),
     regime_axes=("cost", "members"),
-    default_policy="fictitious-play",
+    default_policy="roi",
     default_steps=200,
     source="Diekmann (1985)",
 )
