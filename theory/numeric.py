@@ -5,7 +5,7 @@ computation of Nash equilibria", JOSS 2018) are run on the float payoff matrices
 
 * support enumeration (warnings about degeneracy are kept, not silenced);
 * vertex enumeration on payoffs translated to be strictly positive (nashpy 0.0.43 shifts
-  only until the minimum is 0 and then misses equilibria, DOMAIN.md section 5);
+  only until the minimum is 0 and then misses equilibria, docs/domain.md section 5);
 * Lemke-Howson from every initial label, as a cross-check.
 
 Every profile found is kept only if both players' regret (the best deviation payoff minus

@@ -3,15 +3,18 @@
 Every symbolic equilibrium's existence conditions (:mod:`theory.equilibria`) are compiled
 once with ``lambdify`` in the two axis parameters (the others fixed at the point) and
 evaluated on the whole grid at once; the regime of a cell is the set of equilibria whose
-conditions hold there, and a cell on a degenerate locus is flagged. The maps are checked
-against the exact point analysis and nashpy at sampled cells in the tests.
+conditions hold there, and a cell on a degenerate locus (an equation, widened by a
+relative tolerance of 1e-9 on the float grid; ``True`` where a player is indifferent
+everywhere) is flagged. The maps are checked against the exact point analysis and
+nashpy at sampled cells in the tests.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import sympy as sp
@@ -48,8 +51,39 @@ def _name(eqs: list[SymbolicEquilibrium], actions: tuple[tuple[str, ...], ...]) 
     return " + ".join(parts) if parts else "none"
 
 
-def _compile(expr: sp.Basic, xs: sp.Symbol, ys: sp.Symbol):
-    return sp.lambdify((xs, ys), expr, modules="numpy")
+def _compile(expr: sp.Basic, *args: sp.Symbol) -> Callable[..., Any]:
+    return sp.lambdify(args, expr, modules="numpy")
+
+
+_TOL = sp.Symbol("_tolerance", positive=True)
+
+
+def _near(locus: sp.Basic) -> sp.Basic:
+    """A locus with each equation ``a = b`` widened to ``|a - b| <= tolerance``, so that
+    it can be found on a float grid."""
+    return locus.replace(
+        lambda e: isinstance(e, sp.Eq), lambda e: sp.Le(sp.Abs(e.lhs - e.rhs), _TOL)
+    )
+
+
+def _on_grid(
+    cond: sp.Basic,
+    xs: sp.Symbol,
+    ys: sp.Symbol,
+    X: np.ndarray,
+    Y: np.ndarray,
+    tol: np.ndarray | None = None,
+) -> np.ndarray:
+    """Where a condition holds on the grid (``True``/``False`` conditions included)."""
+    if cond in (sp.true, True):
+        return np.ones(X.shape, dtype=bool)
+    if cond in (sp.false, False):
+        return np.zeros(X.shape, dtype=bool)
+    if tol is None:
+        val = _compile(cond, xs, ys)(X, Y)
+    else:
+        val = _compile(cond, xs, ys, _TOL)(X, Y, tol)
+    return np.broadcast_to(np.asarray(val, dtype=bool), X.shape)
 
 
 def regime_grid(
@@ -84,14 +118,12 @@ def regime_grid(
         for k, e in enumerate(sym.equilibria):
             ok = np.ones(X.shape, dtype=bool)
             for c in e.conditions:
-                val = _compile(c.subs(fixed), xs, ys)(X, Y)
-                ok &= np.broadcast_to(np.asarray(val, dtype=bool), X.shape)
+                ok &= _on_grid(sp.sympify(c).xreplace(fixed), xs, ys, X, Y)
             codes |= ok.astype(np.int64) << k
         degenerate = np.zeros(X.shape, dtype=bool)
+        tol = 1e-9 * np.maximum(1.0, np.abs(X) + np.abs(Y))
         for locus in sym.degenerate_loci:
-            diff = _compile((locus.lhs - locus.rhs).subs(fixed), xs, ys)(X, Y)
-            scale = np.maximum(1.0, np.abs(X) + np.abs(Y))
-            degenerate |= np.broadcast_to(np.abs(np.asarray(diff, float)) <= 1e-9 * scale, X.shape)
+            degenerate |= _on_grid(_near(sp.sympify(locus).xreplace(fixed)), xs, ys, X, Y, tol)
     names = {}
     for code in np.unique(codes):
         eqs = [e for k, e in enumerate(sym.equilibria) if int(code) >> k & 1]

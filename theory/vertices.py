@@ -73,6 +73,28 @@ def _vertices(M: list[list[Fraction]], dim: int) -> list[tuple[Vector, frozenset
     return [(v, lab, len(lab)) for v, lab in found.items()]
 
 
+def is_equilibrium(A: Matrix, B: Matrix, x: Sequence[Fraction], y: Sequence[Fraction]) -> bool:
+    """Whether ``(x, y)`` is a Nash equilibrium of ``(A, B)``, exactly: both are probability
+    vectors and no pure deviation of either player pays more.
+
+    Examples
+    --------
+    >>> h = Fraction(1, 2)
+    >>> is_equilibrium([[1, -1], [-1, 1]], [[-1, 1], [1, -1]], (h, h), (h, h))
+    True
+    >>> is_equilibrium([[1, -1], [-1, 1]], [[-1, 1], [1, -1]], (1, 0), (1, 0))
+    False
+    """
+    m, n = len(A), len(A[0])
+    if len(x) != m or len(y) != n or any(v < 0 for v in (*x, *y)) or sum(x) != 1 or sum(y) != 1:
+        return False
+    row = [sum(Fraction(A[i][j]) * y[j] for j in range(n)) for i in range(m)]
+    col = [sum(Fraction(B[i][j]) * x[i] for i in range(m)) for j in range(n)]
+    return max(row) == sum(x[i] * row[i] for i in range(m)) and max(col) == sum(
+        y[j] * col[j] for j in range(n)
+    )
+
+
 @dataclass(frozen=True)
 class ExactEquilibria:
     """All extreme equilibria of a bimatrix game, its degeneracy and its Nash subsets.
@@ -88,11 +110,15 @@ class ExactEquilibria:
         The maximal Nash subsets: every pair ``(x, y)`` of convex combinations of the
         listed points is an equilibrium. A subset with more than one point on either side
         is a continuum.
+    rejected : tuple of (row mix, column mix)
+        Completely labelled pairs that failed the exact best-response check
+        (:func:`is_equilibrium`) and were dropped; empty unless the enumeration errs.
     """
 
     extreme: tuple[tuple[Vector, Vector], ...]
     degenerate: bool
     components: tuple[tuple[tuple[Vector, ...], tuple[Vector, ...]], ...]
+    rejected: tuple[tuple[Vector, Vector], ...] = ()
 
     @property
     def continua(self) -> tuple[tuple[tuple[Vector, ...], tuple[Vector, ...]], ...]:
@@ -166,6 +192,7 @@ def exact_equilibria(A: Matrix, B: Matrix) -> ExactEquilibria:
             ly_common = {(lab - n) if lab >= n else (m + lab) for lab in ly}
             if set(lx) | ly_common == set(range(m + n)):
                 extreme.append((_normalise(x), _normalise(y)))
-    extreme.sort()
-    comps = _bicliques(set(extreme))
-    return ExactEquilibria(tuple(extreme), degenerate, tuple(comps))
+    checked = sorted(e for e in extreme if is_equilibrium(Af, Bf, *e))
+    rejected = tuple(e for e in extreme if e not in checked)
+    comps = _bicliques(set(checked))
+    return ExactEquilibria(tuple(checked), degenerate, tuple(comps), rejected)

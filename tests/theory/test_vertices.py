@@ -6,7 +6,7 @@ from theory.vertices import exact_equilibria
 
 
 def test_game_nashpy_vertex_enumeration_misses():
-    """DOMAIN.md section 5: nashpy 0.0.43's vertex_enumeration returns none here."""
+    """docs/domain.md section 5: nashpy 0.0.43's vertex_enumeration returns none here."""
     r = exact_equilibria([[-3, 3], [-3, 5]], [[2, 7], [4, 2]])
     assert r.extreme == (((F(0), F(1)), (F(1), F(0))), ((F(2, 7), F(5, 7)), (F(1), F(0))))
     assert r.degenerate
