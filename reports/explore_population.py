@@ -51,10 +51,7 @@ from theory.analysis import analyse
 from theory.candidates import Candidate
 from theory.model import Model
 from theory.population import PopulationGame
-from theory.symmetric import EXACT_DEGREE, split_gain
-
-K_ANY = sp.Symbol("K", integer=True, positive=True)
-"""The count of a candidate that holds for any count in a range (:mod:`theory.symmetric`)."""
+from theory.symmetric import EXACT_DEGREE, K_ANY, split_gain
 
 
 @dataclass(frozen=True, eq=False)

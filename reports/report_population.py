@@ -208,12 +208,11 @@ def population_blocks(r: PopulationReport, block: Any) -> list[Any]:
     a = r.analysis
     g = a.game
     a0, a1 = g.actions[0], g.actions[-1]
-    point = a.point
     B = [
         block("heading", "A member's payoff through counts"),
         block(
             "para",
-            f"With {sp.sstr(g.others[0])} of the other {sp.sstr(g.size - 1)} members taking "
+            f"With {sp.sstr(g.others[0])} of the other {g.others_text} members taking "
             f"'{a0}', the mechanisms give a member (derived once, the member count a symbol):",
         ),
         block(
@@ -238,9 +237,7 @@ def population_blocks(r: PopulationReport, block: Any) -> list[Any]:
                         c.label,
                         sp.sstr(c.strategies[0][0]),
                         " and ".join(map(sp.sstr, c.conditions)) or "always",
-                        "yes"
-                        if c.conditions and c.exists_at(point)
-                        else ("-" if not c.conditions else "no"),
+                        a.here(c),
                     ]
                     for c in a.candidates
                 ],

@@ -18,6 +18,7 @@ import numpy as np
 import sympy as sp
 
 from theory.errors import RoscaError
+from theory.symmetric import K_ANY
 
 
 class FormatError(RoscaError):
@@ -68,9 +69,23 @@ def candidate_dict(c: Any, point: dict) -> dict[str, Any]:
         "kind": c.kind,
         "strategies": [[sp.sstr(x) for x in s] for s in c.strategies],
         "conditions": [sp.sstr(x) for x in c.conditions],
-        "exists_here": c.exists_at(point) if c.conditions or c.kind == "pure" else None,
+        "exists_here": (
+            c.exists_at(point) if (c.conditions or c.kind == "pure") and not _any_count(c) else None
+        ),
         "note": c.note,
     }
+
+
+def _any_count(c: Any) -> bool:
+    return K_ANY in set().union(*(sp.sympify(x).free_symbols for x in c.strategies[0]))
+
+
+def _counts(a: Any, c: Any) -> dict[str, Any]:
+    """A population's pure candidate: whether it holds here, and at which counts."""
+    if c.kind != "pure":
+        return {}
+    ks = a.counts_here(c)
+    return {"exists_here": bool(ks), "counts_here": list(ks)}
 
 
 def common(a: Any) -> dict[str, Any]:
@@ -120,7 +135,9 @@ def to_dict(a: Any) -> dict[str, Any]:
             "counts": [sp.sstr(k) for k in g.others],
             "gain": sp.sstr(g.gain()) if len(g.actions) == 2 else None,
         }
-        out["symbolic_equilibria"] = [candidate_dict(c, a.point) for c in a.candidates]
+        out["symbolic_equilibria"] = [
+            candidate_dict(c, a.point) | _counts(a, c) for c in a.candidates
+        ]
         out["degenerate"] = a.degenerate
         out["dominance"] = list(a.dominant)
         out["thresholds"] = [switch_dict(t) for t in a.thresholds]
@@ -245,9 +262,10 @@ def to_text(a: Any) -> str:
             lines += ["", "dominance at the point:"] + [f"  - {d}" for d in a.dominant]
     elif a.kind == "population":
         g = a.game
+        taking = [f"{sp.sstr(k)} taking {act}" for k, act in zip(g.others, g.actions[:-1])]
         lines.append(
-            f"a member's payoff, with {', '.join(map(sp.sstr, g.others))} of the other "
-            f"{sp.sstr(g.size - 1)} members taking {', '.join(g.actions)}:"
+            f"a member's payoff when, of the other {g.others_text} members, "
+            f"{', '.join(taking)} and the rest take {g.actions[-1]}:"
         )
         for act, u in zip(g.actions, g.payoff):
             lines.append(f"  {act}: {sp.sstr(u)}")

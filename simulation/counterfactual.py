@@ -65,7 +65,7 @@ def payoff_tables(
 
 
 _TABLES: dict[tuple[Any, ...], tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]] = {}
-_TABLES_KEPT = 8
+_TABLES_KEPT = 2  # a run reads one entry at every step; a few more would only hold memory
 
 
 def tables_at(

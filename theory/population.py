@@ -61,6 +61,12 @@ class PopulationGame:
         return self.player.actions
 
     @property
+    def others_text(self) -> str:
+        """How many other members there are, as text: ``4`` or ``(members - 1)``."""
+        n = self.size - 1
+        return sp.sstr(n) if n.is_number else f"({sp.sstr(n)})"
+
+    @property
     def count_symbols(self) -> tuple[sp.Symbol, ...]:
         """The free count symbols (all actions but the last)."""
         return tuple(k for k in self.others[:-1] if isinstance(k, sp.Symbol))

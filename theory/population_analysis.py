@@ -24,6 +24,7 @@ from theory.payoffs import explicit_game
 from theory.population import PopulationGame, population_game
 from theory.pure import pure_equilibria_at
 from theory.symmetric import (
+    K_ANY,
     PointEquilibria,
     count_candidates,
     equilibria_at,
@@ -73,6 +74,32 @@ class PopulationAnalysis:
     @property
     def regime(self) -> str:
         return " + ".join(e.label for e in self.equilibria) or "none"
+
+    def counts_here(self, c: Candidate) -> tuple[int, ...]:
+        """The counts of members taking the first action at which the candidate is an
+        equilibrium here: its own count, or those of the candidate for any count ``K``
+        (the ends only, of a run longer than 20)."""
+        if c.kind != "pure":
+            return ()
+        n = self.members
+        if K_ANY not in sp.sympify(c.strategies[0][0]).free_symbols:
+            share = sp.sympify(c.strategies[0][0]).subs(self.point)
+            return (int(share * n),) if c.exists_at(self.point) else ()
+        return tuple(
+            int(e.strategies[0][0] * n)
+            for e in self.equilibria
+            if e.candidate is not None and e.candidate.note.startswith(f"{c.label}, at K = ")
+        )
+
+    def here(self, c: Candidate) -> str:
+        """``yes``/``no`` (``-`` for a candidate without conditions), or the counts ``K``
+        at which a candidate for any count holds here."""
+        if c.kind == "pure" and K_ANY in sp.sympify(c.strategies[0][0]).free_symbols:
+            ks = self.counts_here(c)
+            return f"at K = {', '.join(map(str, ks))}" if ks else "no"
+        if not c.conditions:
+            return "-"
+        return "yes" if c.exists_at(self.point) else "no"
 
     @property
     def provenance(self) -> dict[str, object]:
@@ -147,6 +174,18 @@ def _count_label(game: PopulationGame, K: int, n: int) -> str:
     return f"({K} {a0}, {n - K} {a1})"
 
 
+def _at_count(c: Candidate, K: int) -> Candidate:
+    """The candidate for any count ``K`` written for one count."""
+    at = {K_ANY: sp.Integer(K)}
+    return Candidate(
+        c.label,
+        c.kind,
+        tuple(tuple(sp.sympify(v).xreplace(at) for v in s) for s in c.strategies),
+        tuple(cond.xreplace(at) for cond in c.conditions),
+        f"{c.label}, at K = {K}",
+    )
+
+
 def analyse_population(model: Model, values: Mapping[str, Fraction]) -> PopulationAnalysis:
     """Analyse a population game with two actions at a point.
 
@@ -166,20 +205,27 @@ def analyse_population(model: Model, values: Mapping[str, Fraction]) -> Populati
     pe = equilibria_at(game, values)
     n = pe.members
     point = game.substitution(values)
+    gain = split_gain(game)
+    first_any = None if gain is None else gain.last + 2  # count_candidates' generic count
+    pure = [c for c in cands if c.kind == "pure"]
+
+    def describes(c: Candidate, K: int) -> bool:
+        """Whether the pure candidate ``c`` is the count ``K`` at the point."""
+        share = sp.sympify(c.strategies[0][0])
+        at = point
+        if K_ANY in share.free_symbols:
+            if first_any is None or not first_any <= K <= n - 1:
+                return False
+            at = point | {K_ANY: sp.Integer(K)}
+        return bool(share.subs(at) == sp.Rational(K, n)) and c.exists_at(at)
+
     eqs: list[ProfileEquilibrium] = []
     for lo, hi in pe.counts:
         for K in range(lo, hi + 1) if hi - lo < 20 else (lo, hi):
             share = sp.Rational(K, n)
-            match = next(
-                (
-                    c
-                    for c in cands
-                    if c.kind == "pure"
-                    and c.exists_at(point)
-                    and sp.sympify(c.strategies[0][0]).subs(point) == share
-                ),
-                None,
-            )
+            match = next((c for c in pure if describes(c, K)), None)
+            if match is not None and K_ANY in sp.sympify(match.strategies[0][0]).free_symbols:
+                match = _at_count(match, K)
             eqs.append(
                 ProfileEquilibrium(_count_label(game, K, n), "pure", ((share, 1 - share),), match)
             )
@@ -187,24 +233,18 @@ def analyse_population(model: Model, values: Mapping[str, Fraction]) -> Populati
     for value in pe.symmetric:
         match = next((c for c in sym_cands if c.conditions and c.exists_at(point)), None)
         eqs.append(ProfileEquilibrium("symmetric mixed", "symmetric", ((value, 1 - value),), match))
-    # agreement: the symbolic pure candidates at the point against the direct counts
-    sym_counts = set()
-    for c in cands:
-        if c.kind == "pure" and c.exists_at(point):
-            share = sp.sympify(c.strategies[0][0]).subs(point)
-            if share.is_number:
-                sym_counts.add(int(share * n))
+    # agreement: the symbolic pure candidates against the direct counts, at every count
+    # that is an equilibrium, its neighbours and the ends (all counts for a small circle)
     direct_counts = {K for lo, hi in pe.counts for K in range(lo, hi + 1)}
-    agree = sym_counts <= direct_counts and all(
-        K in sym_counts
-        or any(
-            c.kind == "pure"
-            and "any K" in c.label
-            and c.exists_at(point | {sp.Symbol("K", integer=True, positive=True): K})
-            for c in cands
-        )
-        for K in direct_counts
-    )
+    if n <= 200:
+        probe = set(range(n + 1))
+    else:
+        probe = {0, 1, n - 1, n} | ({first_any} if first_any else set())
+        for lo, hi in pe.counts:
+            probe |= {lo - 1, lo, lo + 1, hi - 1, hi, hi + 1}
+        probe = {K for K in probe if 0 <= K <= n}
+    sym_counts = {K for K in probe if any(describes(c, K) for c in pure)}
+    agree = sym_counts == direct_counts & probe
     if not agree:
         notes.append(f"symbolic counts {sorted(sym_counts)} against direct {sorted(direct_counts)}")
     sym_here = [c for c in sym_cands if c.conditions and c.exists_at(point)]

@@ -41,6 +41,9 @@ EXACT_DEGREE = 60
 
 P = sp.Symbol("p", positive=True)
 
+#: The count of a pure candidate that holds for any count above the special ones.
+K_ANY = sp.Symbol("K", integer=True, positive=True)
+
 
 @dataclass(frozen=True, eq=False)
 class Gain:
@@ -282,7 +285,7 @@ def count_candidates(game: PopulationGame) -> list[Candidate]:
         # K = n is possible only when the member count allows it; D(K) is then unused
         conds.append(sign_condition(gain.at(K), "<="))
         add(sp.Integer(K), conds, f"{K} {a0}")
-    Ks = sp.Symbol("K", integer=True, positive=True)
+    Ks = K_ANY
     g = gain.generic
     if gain.last + 2 <= 10**6:
         generic = [
@@ -306,23 +309,53 @@ class PointEquilibria:
 
 
 def _gain_values(game: PopulationGame, gain: Gain | None, values: Mapping[str, object], n: int):
+    """``D(k)`` for ``k = 0 .. n - 1`` on fractions: the special counts as they are, the
+    generic gain (a rational function of ``k`` at the point) by Horner's rule on its
+    numerator and denominator, anything else by exact substitution."""
     sub = game.substitution(values)
-    if gain is not None:
-        special = [Fraction(str(sp.Rational(v.subs(sub)))) for v in gain.special]
-        g = sp.Poly(sp.expand(gain.generic.subs(sub)), gain.k)
-        coeffs = [Fraction(str(sp.Rational(c))) for c in g.all_coeffs()]
+    if gain is None:
+        D = game.gain().subs(sub)
+        return [_exact(D.subs(game.k, j), game.k, j) for j in range(n)]
+    special = [_exact(v.subs(sub), game.k, j) for j, v in enumerate(gain.special)]
+    generic = sp.together(sp.expand(gain.generic.subs(sub)))
+    num, den = sp.fraction(generic)
+    try:
+        top = [Fraction(str(sp.Rational(c))) for c in sp.Poly(num, gain.k).all_coeffs()]
+        bottom = [Fraction(str(sp.Rational(c))) for c in sp.Poly(den, gain.k).all_coeffs()]
+    except (sp.PolynomialError, TypeError, ValueError):
+        top = bottom = []
 
-        def at(j: int) -> Fraction:
-            if j < len(special):
-                return special[j]
-            acc = Fraction(0)
-            for c in coeffs:
-                acc = acc * j + c
-            return acc
+    def horner(coeffs: list[Fraction], j: int) -> Fraction:
+        acc = Fraction(0)
+        for c in coeffs:
+            acc = acc * j + c
+        return acc
 
-        return [at(j) for j in range(n)]
-    D = game.gain().subs(sub)
-    return [Fraction(str(sp.Rational(D.subs(game.k, j)))) for j in range(n)]
+    def at(j: int) -> Fraction:
+        if j < len(special):
+            return special[j]
+        if not top:
+            return _exact(generic.subs(gain.k, j), gain.k, j)
+        d = horner(bottom, j)
+        if d == 0:
+            raise ValueError(
+                f"a member's gain {sp.sstr(gain.generic)} divides by zero when {j} other "
+                "members take the first action"
+            )
+        return horner(top, j) / d
+
+    return [at(j) for j in range(n)]
+
+
+def _exact(value: sp.Expr, k: sp.Symbol, j: int) -> Fraction:
+    """A gain at the point as a fraction, or one clear error."""
+    try:
+        return Fraction(str(sp.Rational(value)))
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"a member's gain has no exact value when {j} other members take the first "
+            f"action: {sp.sstr(value)}"
+        ) from None
 
 
 def equilibria_at(game: PopulationGame, values: Mapping[str, object]) -> PointEquilibria:
@@ -358,11 +391,13 @@ def equilibria_at(game: PopulationGame, values: Mapping[str, object]) -> PointEq
                 sym.append(sp.sympify(c.strategies[0][0]).subs(sub))
         how = "closed form"
     else:
-        f = sum(D[j] * sp.binomial(n - 1, j) * P**j * (1 - P) ** (n - 1 - j) for j in range(n))
-        poly = sp.Poly(sp.expand(f), P)
-        if poly.is_zero:
+        # the Bernstein polynomials are a basis: the indifference polynomial is zero
+        # exactly when every D(k) is
+        if not any(D):
             how = "every p: the members are indifferent whatever the others do"
         elif n - 1 <= EXACT_DEGREE:
+            f = sum(D[j] * sp.binomial(n - 1, j) * P**j * (1 - P) ** (n - 1 - j) for j in range(n))
+            poly = sp.Poly(sp.expand(f), P)
             sym = [r for r in poly.real_roots() if 0 < r < 1]
             how = "exact real roots of the indifference polynomial"
         else:
@@ -376,13 +411,20 @@ def _numeric_roots(D: list[Fraction], n: int) -> list[sp.Expr]:
     """Roots in (0, 1) of ``sum_k D[k] C(n-1, k) p^k (1-p)^(n-1-k)`` by bracketing on a
     fine grid and bisection in 30-digit arithmetic."""
     mpmath.mp.dps = 30
-    terms = [mpmath.mpf(d.numerator) / d.denominator for d in D]
+    # the Bernstein coefficients once, then Horner's rule in p / (1 - p): O(n) per value
+    coeffs = [mpmath.mpf(0)] * n
+    binom = mpmath.mpf(1)
+    for j, d in enumerate(D):
+        coeffs[j] = mpmath.mpf(d.numerator) / d.denominator * binom
+        binom = binom * (n - 1 - j) / (j + 1)
 
     def f(p: mpmath.mpf) -> mpmath.mpf:
         q = 1 - p
-        return mpmath.fsum(
-            t * mpmath.binomial(n - 1, j) * p**j * q ** (n - 1 - j) for j, t in enumerate(terms)
-        )
+        r = p / q
+        acc = mpmath.mpf(0)
+        for c in reversed(coeffs):
+            acc = acc * r + c
+        return acc * q ** (n - 1)
 
     grid = [mpmath.mpf(i) / 400 for i in range(1, 400)]
     vals = [f(x) for x in grid]
