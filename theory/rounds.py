@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -145,13 +146,15 @@ class ProfileConditions:
     horizon: int
     comparisons: tuple[tuple[tuple[Any, ...], bool], ...] = ()
 
-    @property
+    @cached_property
     def scale(self) -> float:
+        """The size of the values compared: the tolerance of :meth:`Constraint.holds`."""
         return max([1.0] + [abs(c.follow) + abs(c.deviate) for c in self.constraints])
 
     @property
     def equilibrium(self) -> bool:
-        return all(c.holds(self.scale) for c in self.constraints)
+        scale = self.scale
+        return all(c.holds(scale) for c in self.constraints)
 
     def derived_at(self, points: np.ndarray) -> np.ndarray:
         """Where the derivation holds: ``points`` has the free parameters on its last axis;
@@ -187,7 +190,8 @@ class ProfileConditions:
 
     @property
     def violated(self) -> list[Constraint]:
-        return [c for c in self.constraints if not c.holds(self.scale)]
+        scale = self.scale
+        return [c for c in self.constraints if not c.holds(scale)]
 
     def threshold(self, name: str) -> Threshold:
         """The least and greatest value of free parameter ``name`` keeping every
