@@ -125,6 +125,52 @@ def check_policy(model: Model, name: str) -> str:
     return name
 
 
+def model_parameter_readers(model: Model, name: str) -> tuple[str, ...]:
+    """The policies that read the model's policy parameter ``name``: the model's own
+    rules, and for the hurdle ``theta`` the learners that compare reward with
+    ``(1 + theta) x cost`` (the belief learners and ``roi``).
+
+    Examples
+    --------
+    >>> from theory.models import get_model
+    >>> model_parameter_readers(get_model("rosca-v2"), "cheat_probability")
+    ('seed',)
+    >>> model_parameter_readers(get_model("inspection"), "theta")
+    ('last-observation', 'fictitious-play', 'ema', 'logit', 'roi')
+    """
+    usable = policy_names(model)
+    out = list(model.native_policies)
+    if name == "theta":
+        out += [q for q in usable if q in ESTIMATORS or q == "roi"]
+    return tuple(q for q in out if q in usable)
+
+
+def check_model_parameters(model: Model, policy: str | None, given: set[str]) -> None:
+    """Refuse a model parameter of role ``policy`` given for a policy that does not read
+    it (``--set cheat_probability=...`` with a learner would be silently ignored).
+
+    Examples
+    --------
+    >>> from theory.models import get_model
+    >>> check_model_parameters(get_model("rosca-v2"), "seed", {"cheat_probability"})
+    >>> check_model_parameters(get_model("rosca-v2"), "q-learning", {"theta", "beta"})
+    Traceback (most recent call last):
+    ...
+    theory.errors.ParameterError: theta has no effect with policy q-learning; it is read by: ...
+    """
+    name = policy or default_policy(model)
+    roles = {q.name: q.role for q in model.parameters}
+    for k in sorted(given):
+        if roles.get(k) != "policy":
+            continue
+        readers = model_parameter_readers(model, k)
+        if name not in readers:
+            raise ParameterError(
+                f"{k} has no effect with policy {name}; it is read by: "
+                + (", ".join(readers) or "no policy of this model")
+            )
+
+
 def check_parameters(policy: str, given: Mapping[str, object]) -> dict[str, Fraction]:
     """The learner parameters for ``policy``: defaults, then ``given`` (each within its
     bounds, and only those the policy reads).

@@ -193,7 +193,7 @@ def build_experiment(args: argparse.Namespace) -> Any:
     """The simulation experiment the options of a command describe, every option checked
     (values, policy, options without effect, the payoffs' numeric range)."""
     from simulation.experiment import Experiment
-    from simulation.policies import POLICY_PARAMETERS, check_policy
+    from simulation.policies import POLICY_PARAMETERS, check_model_parameters, check_policy
     from theory.models import get_model
     from theory.parameters import check_payoff_range, parse_assignments, resolve
 
@@ -202,6 +202,7 @@ def build_experiment(args: argparse.Namespace) -> Any:
         model, parse_assignments(args.sets), args.params, POLICY_PARAMETERS, model.options
     )
     policy = check_policy(model, args.policy) if args.policy else None
+    check_model_parameters(model, policy, given_names(args))
     check_workers(args.engine, args.workers)
     check_payoff_range(model, values)
     options = {o.name: extra.pop(o.name) for o in model.options if o.name in extra}

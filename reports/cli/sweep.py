@@ -189,7 +189,7 @@ def run(args: argparse.Namespace) -> int:
     from reports.cli.common import given_names, progress_bar
     from simulation.backends import check_options, run_sweep
     from simulation.experiment import Experiment, cartesian, zipped
-    from simulation.policies import POLICY_PARAMETERS, check_policy
+    from simulation.policies import POLICY_PARAMETERS, check_model_parameters, check_policy
     from simulation.sweep import check_sweepable
     from theory.models import get_model
     from theory.parameters import parse_assignments, resolve
@@ -209,6 +209,7 @@ def run(args: argparse.Namespace) -> int:
         values.update(pt)
         points.append(values)
     policy = check_policy(model, args.policy) if args.policy else None
+    check_model_parameters(model, policy, given | set(axes))
     exp = Experiment(
         model,
         points=points,

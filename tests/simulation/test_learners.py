@@ -113,3 +113,52 @@ def test_learner_parameters_outside_their_bounds(given, words):
 def test_a_parameter_the_policy_does_not_read_names_the_policies_that_do():
     with pytest.raises(ParameterError, match="read by: q-learning, reinforcement"):
         check_parameters("roi", {"learning_rate": "0.1"})
+
+
+@pytest.mark.parametrize(
+    "argv,words",
+    [
+        (["--policy", "q-learning", "--set", "theta=0.3"], "theta has no effect with policy "),
+        (["--policy", "ema", "--set", "cheat_probability=0.3"], "read by: seed"),
+    ],
+)
+def test_a_model_policy_parameter_the_policy_does_not_read_is_refused(argv, words, capsys):
+    """The model's own policy parameters (the hurdle, the seed's cheat probability) are
+    refused with a policy that would ignore them, at the command line: one line, status 2."""
+    from reports.cli.main import main
+
+    code = main(["simulate", "rosca-v2", "--runs", "2", "--steps", "5", *argv])
+    err = capsys.readouterr().err
+    assert code == 2 and words in err and err.count("\n") == 1
+    assert (
+        main(
+            [
+                "simulate",
+                "rosca-v2",
+                "--runs",
+                "2",
+                "--steps",
+                "5",
+                "--set",
+                "theta=0.3",
+                "--policy",
+                "roi",
+            ]
+        )
+        == 0
+    )
+    code = main(
+        [
+            "sweep",
+            "inspection",
+            "--grid",
+            "theta=0:1:2",
+            "--policy",
+            "reinforcement",
+            "--runs",
+            "1",
+            "--steps",
+            "5",
+        ]
+    )
+    assert code == 2 and "theta has no effect with policy reinforcement" in capsys.readouterr().err
