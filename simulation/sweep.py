@@ -136,13 +136,23 @@ def slices(
 def chunk_flags(exp: Experiment, engine: str = "batched") -> dict[str, np.ndarray]:
     """The players' flags of every run of ``exp``, arrays ``(steps + 1, points x runs)``,
     from either engine."""
+    from simulation.frames import from_batched
+    from simulation.health import check_finite
+
     flags = [pl.flag for pl in exp.model.players]
     if engine == "batched":
-        return run_batched(exp, keys=flags).data
+        traj = run_batched(exp, keys=flags)
+        # a value that overflowed stays inf or nan to the end: the final state tells;
+        # only then is the chunk recorded in full, to name the variable and the step
+        final = traj.final or {}
+        if any(v.dtype.kind == "f" and not np.isfinite(v).all() for v in final.values()):
+            check_finite(exp, from_batched(run_batched(exp)))
+        return traj.data
     from simulation.cadcad_adapter import run_cadcad
     from simulation.frames import from_cadcad
 
     df = from_cadcad(exp, run_cadcad(exp))
+    check_finite(exp, df)
     steps = exp.n_steps + 1
     return {f: df[f].to_numpy(bool).reshape(-1, steps).T for f in flags}
 

@@ -311,3 +311,18 @@ def test_a_model_the_table_cannot_hold_is_refused_in_one_line(capsys):
     err = capsys.readouterr()[1]
     assert "compares two single players with two actions each" in err, err
     assert "rosca-circle has members (2 actions, a population)" in err and err.count("\n") == 1
+
+
+def test_a_sweep_whose_state_overflows_is_refused_naming_the_parameter(capsys, tmp_path):
+    """A volume growing by epsilon = 5000 per round overflows: the sweep says so and where,
+    exit 2, and writes no table (issue: numerical health)."""
+    out = tmp_path / "sweep.csv"
+    argv = ["sweep", "rosca-v2", "--grid", "epsilon=1:10000:3", "--runs", "2", "--steps", "120"]
+    code = main([*argv, "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1
+    assert "stops being finite" in err and "epsilon = 5000.5" in err
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+    assert (
+        main(["sweep", "rosca-v2", "--grid", "epsilon=1:2:2", "--runs", "2", "--steps", "20"]) == 0
+    )
