@@ -291,10 +291,23 @@ class DaskCluster:
         from distributed import KilledWorker
 
         item, future = submitted
-        done = threading.Event()
-        future.add_done_callback(lambda _: done.set())
+        # the result is fetched in a helper thread, untimed (see _SYNC_RACE), while this
+        # one watches the cluster: a finished slice whose data sat on a worker that was
+        # lost since is computed again, and waits like any other for a worker to come
+        box: dict[str, Any] = {}
+        fetched = threading.Event()
+
+        def fetch() -> None:
+            try:
+                box["value"] = future.result()
+            except BaseException as exc:  # handed over to the watching thread
+                box["error"] = exc
+            finally:
+                fetched.set()
+
+        threading.Thread(target=fetch, name="rosca-dask-result", daemon=True).start()
         alone_since: float | None = None
-        while not done.wait(_POLL):  # no timed result(): see _SYNC_RACE
+        while not fetched.wait(_POLL):
             if sum(self.threads().values()) > 0:
                 alone_since = None
             elif alone_since is None:
@@ -305,7 +318,9 @@ class DaskCluster:
                     f"back within {self.timeout:g} s; the sweep stopped"
                 )
         try:
-            return future.result()
+            if "error" in box:
+                raise box["error"]
+            return box["value"]
         except KilledWorker:
             raise BackendError(
                 f"grid points {item.first}..{item.last - 1} killed every Dask worker that "
@@ -320,3 +335,9 @@ class DaskCluster:
                 f"a Dask worker cannot import the project ({_one_line(exc)}); install "
                 f"{PROJECT} on every worker"
             ) from None
+        except OSError as exc:  # the scheduler died while the result was being gathered
+            from distributed.comm.core import CommClosedError
+
+            if isinstance(exc, CommClosedError) or self.client.status != "running":
+                raise self.lost() from None
+            raise

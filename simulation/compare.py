@@ -24,6 +24,12 @@ t-interval of half-width ``h``, a difference ``delta`` from the nearest predicti
 ``agree`` when ``|delta| + h <= tolerance``, ``disagree`` when ``|delta| - h > tolerance``
 and ``inconclusive`` otherwise, with the number of runs that would be needed. The
 smallest difference the run could have detected is reported as its power.
+
+When the theory predicts several equilibria and the runs settle at different ones (each
+run's time average nearest to a different candidate), the mean across runs is none of
+them: the runs are then grouped by their nearest candidate and each group is tested
+against its own (:func:`split_runs`); the verdict is ``disagree`` if any group
+disagrees, ``agree`` if all agree. A candidate no run reaches is no evidence either way.
 """
 
 from __future__ import annotations
@@ -238,6 +244,7 @@ class Comparison:
     runs_needed: int | None
     detectable: float
     text: str
+    runs_by_candidate: tuple[int, ...] = ()  # when the runs settle at different candidates
 
     @property
     def agree(self) -> bool:
@@ -271,6 +278,7 @@ class Comparison:
             "profile": [list(v) for v in self.simulated_profile],
             "half_width": [list(h) for h in self.half_widths],
             "runs": self.runs,
+            "runs_by_candidate": list(self.runs_by_candidate) or None,
             "burn_in": self.burn_in,
         }
         if len(self.predicted_profile) == 2:
@@ -315,6 +323,52 @@ def frequencies(exp: Experiment, actions: list[np.ndarray], burn: int) -> list[n
     return out
 
 
+def _gap(means: tuple[Vector, ...]) -> Any:
+    """The largest difference of a profile from ``means``, as a function of the profile."""
+
+    def gap(prof: tuple[Vector, ...]) -> float:
+        return max(abs(a - b) for u, v in zip(prof, means) for a, b in zip(u, v))
+
+    return gap
+
+
+def split_runs(
+    freq: list[np.ndarray], profiles: tuple[tuple[Vector, ...], ...]
+) -> list[tuple[int | None, np.ndarray]]:
+    """The runs grouped by the predicted profile each ends nearest to, when the runs go to
+    different ones (a game with several equilibria: each run settles at one, and their
+    mean is none of them); otherwise one group of every run, ``(None, runs)``, compared
+    with the profile nearest to the mean.
+
+    Examples
+    --------
+    >>> freq = [np.array([[1.0, 0.0], [0.02, 0.98], [0.97, 0.03]])]
+    >>> [(k, r.tolist()) for k, r in split_runs(freq, (((1.0, 0.0),), ((0.0, 1.0),)))]
+    [(0, [0, 2]), (1, [1])]
+    >>> [(k, r.tolist()) for k, r in split_runs(freq[:1], (((0.5, 0.5),),))]
+    [(None, [0, 1, 2])]
+    """
+    runs = freq[0].shape[0]
+    every = np.arange(runs)
+    if len(profiles) < 2 or runs < 2:
+        return [(None, every)]
+    gaps = np.stack(
+        [
+            np.max(
+                np.concatenate([np.abs(f - np.asarray(u)) for f, u in zip(freq, prof)], axis=1),
+                axis=1,
+            )
+            for prof in profiles
+        ],
+        axis=1,
+    )
+    nearest = gaps.argmin(axis=1)
+    used = np.unique(nearest)
+    if len(used) < 2:
+        return [(None, every)]
+    return [(int(k), np.flatnonzero(nearest == k)) for k in used]
+
+
 def compare_actions(
     exp: Experiment,
     values: dict[str, Any],
@@ -332,33 +386,35 @@ def compare_actions(
         raise ValueError(f"tolerance must be in (0, 1), got {tolerance}")
     runs = np.shape(actions[0])[1]
     freq = frequencies(exp, actions, burn)
-    stats_ = [[_ci(f[:, j]) for j in range(f.shape[1])] for f in freq]
-    simulated = tuple(tuple(m for m, _ in s) for s in stats_)
-    halves = tuple(tuple(h for _, h in s) for s in stats_)
     pred = predict(exp, values)
     if not pred.profiles:
         raise ValueError(f"the theory gives no prediction for {exp.policy_name} at this point")
-
-    def gap(prof: tuple[Vector, ...]) -> float:
-        return max(abs(a - b) for u, v in zip(prof, simulated) for a, b in zip(u, v))
-
-    best = min(pred.profiles, key=gap)
-    distance = gap(best)
+    groups = split_runs(freq, pred.profiles)
+    verdicts: list[str] = []
+    needed: list[int] = []
     h_max = 0.0
-    verdicts = []
-    needed = []
-    for u, v, hs in zip(best, simulated, halves):
-        for a, b, h in zip(u, v, hs):
-            d = abs(b - a)
-            h_max = max(h_max, h)
-            if d + h <= tolerance:
-                verdicts.append("agree")
-            elif d - h > tolerance:
-                verdicts.append("disagree")
-            else:
-                verdicts.append("inconclusive")
-                if d < tolerance and h > 0:
-                    needed.append(math.ceil(runs * (h / (tolerance - d)) ** 2))
+    distance = 0.0
+    for k, members in groups:
+        sub = [f[members] for f in freq]
+        group_stats = [[_ci(f[:, j]) for j in range(f.shape[1])] for f in sub]
+        means = tuple(tuple(m for m, _ in st_) for st_ in group_stats)
+        hs = tuple(tuple(h for _, h in st_) for st_ in group_stats)
+        target = pred.profiles[k] if k is not None else min(pred.profiles, key=_gap(means))
+        distance = max(distance, _gap(means)(target))
+        for u, v, hh in zip(target, means, hs):
+            for a, b, h in zip(u, v, hh):
+                d = abs(b - a)
+                h_max = max(h_max, h)
+                if d + h <= tolerance:
+                    verdicts.append("agree")
+                elif d - h > tolerance:
+                    verdicts.append("disagree")
+                else:
+                    verdicts.append("inconclusive")
+                    if d < tolerance and h > 0:
+                        needed.append(math.ceil(runs * (h / (tolerance - d)) ** 2))
+        if k is None or len(members) == max(len(m) for _, m in groups):
+            best, simulated, halves = target, means, hs
     acts = [pl.decode(a) if a.dtype == bool else a for pl, a in zip(exp.model.players, actions)]
     per = _common_period(acts) if not exp.model.populations else None
     regime_pred, regime_sim, regime_ok = _regimes(exp, pred, acts, per)
@@ -382,6 +438,16 @@ def compare_actions(
         + f"; distance {distance:.3f} at tolerance {tolerance:g}, 95 % half-width "
         f"{h_max:.3f} (a difference above {detectable:.3f} would have been detected)"
         + (f"; about {runs_needed} runs would decide it" if runs_needed else "")
+        + (
+            "; the runs settle at different equilibria, each compared with its own: "
+            + ", ".join(
+                f"{len(m)} at ({', '.join(f'{u[0]:.3f}' for u in pred.profiles[k])})"
+                for k, m in groups
+                if k is not None
+            )
+            if len(groups) > 1
+            else ""
+        )
         + f"; regime: predicted '{regime_pred}', simulated '{regime_sim}'"
     )
     return Comparison(
@@ -404,6 +470,9 @@ def compare_actions(
         runs_needed,
         detectable,
         text,
+        tuple(sum(len(m) for k, m in groups if k == i) for i in range(len(pred.profiles)))
+        if len(groups) > 1
+        else (),
     )
 
 

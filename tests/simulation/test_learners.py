@@ -11,9 +11,9 @@ from simulation.cadcad_adapter import run_cadcad
 from simulation.compare import compare_actions
 from simulation.experiment import Experiment
 from simulation.frames import from_batched, from_cadcad
-from simulation.policies import LEARNERS, check_parameters
+from simulation.policies import check_parameters, policy_names
 from theory.errors import ParameterError
-from theory.models import get_model
+from theory.models import MODELS, get_model
 
 
 def comparison(model, policy, point=None, runs=20, steps=4000, tolerance=0.02, seed=1, **pp):
@@ -82,9 +82,12 @@ def test_roi_on_the_verifiers_dilemma_is_reported_as_it_is():
     assert c.verdict == "disagree", c.text
 
 
-@pytest.mark.parametrize("policy", LEARNERS)
-@pytest.mark.parametrize("model", ["inspection", "rosca-audit", "volunteers", "rosca-circle"])
-def test_cadcad_equals_batched_for_every_learner(model, policy):
+@pytest.mark.parametrize(
+    "model,policy", [(m, p) for m in sorted(MODELS) for p in policy_names(MODELS[m])]
+)
+def test_cadcad_equals_batched_for_every_policy_of_every_model(model, policy):
+    """Every shipped model with every behaviour it can be simulated with (learners, belief
+    learners and its own rules): the two engines record the same trajectories."""
     exp = Experiment(get_model(model), policy=policy, runs=2, steps=25, seed=7)
     a = from_batched(run_batched(exp))
     b = from_cadcad(exp, run_cadcad(exp))

@@ -5,7 +5,7 @@ import pytest
 import sympy as sp
 
 from simulation.batched import run_batched
-from simulation.compare import compare_flags
+from simulation.compare import compare_actions, compare_flags
 from simulation.experiment import Experiment
 from theory.dynamics import best_response_cycle, logit_qre, replicator
 from theory.models import get_model
@@ -89,3 +89,38 @@ def test_replicator_orbit_is_closed_numerically():
     hs = h(zs[0], zs[1])
     assert np.ptp(hs) < 1e-6
     assert abs(zs[0].mean() - 0.2) < 0.02 and abs(zs[1].mean() - 0.2) < 0.02
+
+
+def test_runs_that_settle_at_different_equilibria_are_each_held_against_their_own(
+    tmp_path, monkeypatch
+):
+    """Three verifiers (one verification is enough) have a pure equilibrium for each of
+    alice and bob verifying alone: learners' runs split between them, and the mean across
+    runs is neither. Each group of runs is compared with its own equilibrium; a theory
+    that predicts other equilibria is still caught."""
+    from simulation import compare as compare_module
+    from tests.reports.explore_models import THREE
+    from theory.models import get_model
+
+    src = tmp_path / "three.py"
+    src.write_text(THREE)
+    model = get_model(str(src))
+    exp = Experiment(model, policy="roi", runs=20, steps=2000, seed=0)
+    traj = run_batched(exp, keys=[pl.flag for pl in model.players])
+    acts = [np.asarray(pl.decode(traj.data[pl.flag])) for pl in model.players]
+    c = compare_actions(exp, exp.points[0], acts)
+    assert c.verdict == "agree", c.text
+    assert sum(1 for n in c.runs_by_candidate if n) == 2 and sum(c.runs_by_candidate) == 20
+    assert "settle at different equilibria" in c.text
+    assert c.to_dict()["simulated"]["runs_by_candidate"] == list(c.runs_by_candidate)
+
+    true = c.prediction
+    wrong = (((0.0, 1.0), (0.0, 1.0), (1.0, 0.0)), ((0.0, 1.0), (1.0, 0.0), (1.0, 0.0)))
+    monkeypatch.setattr(
+        compare_module,
+        "predict",
+        lambda *a: compare_module.Prediction(
+            true.kind, true.why, wrong, ((1, 1, 0), (1, 0, 0)), None
+        ),
+    )
+    assert compare_actions(exp, exp.points[0], acts).verdict == "disagree"
