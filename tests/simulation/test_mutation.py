@@ -24,14 +24,27 @@ from theory.models import get_model
 from theory.payoffs import stage_game
 from theory.population import population_game
 
+QL = {"temperature": "0.2", "learning_rate": "0.02"}
+#: Every shipped model with every learner whose point prediction the simulation reaches
+#: at its defaults (the baseline must agree before a mutation can be shown to be caught).
+#: Left out because the baseline itself disagrees, which ``compare`` reports: ``ema`` and
+#: default-rate ``reinforcement`` around the inspection game's mixed equilibrium, and
+#: every learner but fictitious play on rosca-audit, whose equilibrium is mixed over
+#: three actions; every learner on the verifier's-dilemma demo, whose payoffs are booked
+#: two steps after the actions (docs/domain.md section 2).
 CASES = [
     ("inspection", "fictitious-play", {}, 3000),
-    ("inspection", "q-learning", {"temperature": "0.2", "learning_rate": "0.02"}, 3000),
-    ("rosca-v2", "roi", {}, 1500),
-    ("rosca-v2", "reinforcement", {}, 1500),
+    ("inspection", "logit", {}, 2000),
+    ("inspection", "q-learning", QL, 3000),
+    ("rosca-v2", "fictitious-play", {}, 1000),
+    ("rosca-v2", "ema", {}, 1000),
     ("rosca-v2", "logit", {}, 1000),
+    ("rosca-v2", "reinforcement", {}, 1500),
+    ("rosca-v2", "q-learning", QL, 1500),
+    ("rosca-v2", "roi", {}, 1500),
     ("rosca-audit", "fictitious-play", {}, 2000),
-    ("volunteers", "q-learning", {"temperature": "0.2", "learning_rate": "0.02"}, 2000),
+    ("volunteers", "reinforcement", {}, 2000),
+    ("volunteers", "q-learning", QL, 2000),
     ("volunteers", "roi", {}, 2000),
 ]
 
