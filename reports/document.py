@@ -246,9 +246,12 @@ def build_blocks(data: ReportData, figs: dict[str, str]) -> list[Block]:
         ),
         Block(
             "para",
-            f"Agreement over the grid: {data.agreement['agree'].mean():.0%} of "
-            f"{len(data.agreement)} cells agree; the regime agrees in "
-            f"{data.agreement['regime_agree'].mean():.0%}.",
+            f"Agreement over the grid: of {len(data.agreement)} cells "
+            f"{(data.agreement['verdict'] == 'agree').mean():.0%} agree, "
+            f"{(data.agreement['verdict'] == 'inconclusive').mean():.0%} are inconclusive "
+            f"(too few runs or steps to tell at the tolerance) and "
+            f"{(data.agreement['verdict'] == 'disagree').mean():.0%} disagree; the regime "
+            f"agrees in {data.agreement['regime_agree'].mean():.0%}.",
         ),
         Block("heading", "Provenance"),
         Block(

@@ -151,7 +151,8 @@ def plot_agreement_map(
     ax = _ax(ax)
     xs = np.sort(table[x_name].unique())
     ys = np.sort(table[y_name].unique())
-    status = np.where(table["agree"], 2, np.where(table["regime_agree"], 1, 0))
+    verdict = table["verdict"] if "verdict" in table else np.where(table["agree"], "agree", "")
+    status = np.select([verdict == "agree", verdict == "inconclusive"], [2, 1], 0)
     grid = np.full((len(ys), len(xs)), np.nan)
     for s, x, y in zip(status, table[x_name], table[y_name]):
         grid[np.searchsorted(ys, y), np.searchsorted(xs, x)] = s
@@ -159,7 +160,7 @@ def plot_agreement_map(
     ax.pcolormesh(xs, ys, grid, cmap=cmap, vmin=-0.5, vmax=2.5, shading="nearest")
     handles = [
         Patch(color="#55A868", label="agree"),
-        Patch(color="#CCB974", label="same regime, frequencies differ"),
+        Patch(color="#CCB974", label="inconclusive: too few runs or steps to tell"),
         Patch(color="#C44E52", label="disagree"),
     ]
     ax.legend(

@@ -185,6 +185,7 @@ def summarise(
                 "period": c.period if c.period is not None else -1,
                 "distance": c.distance,
                 "regime_agree": c.regime_agree,
+                "verdict": c.verdict,
                 "agree": c.agree,
             }
         )
