@@ -23,6 +23,7 @@ polynomial of moderate degree, numerically (and marked so) beyond.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -408,17 +409,67 @@ def equilibria_at(game: PopulationGame, values: Mapping[str, object]) -> PointEq
 
 
 def _numeric_roots(D: list[Fraction], n: int) -> list[sp.Expr]:
-    """Roots in (0, 1) of ``sum_k D[k] C(n-1, k) p^k (1-p)^(n-1-k)`` by bracketing on a
-    fine grid and bisection in 30-digit arithmetic."""
+    """Roots in (0, 1) of ``f(p) = sum_k D[k] C(n-1, k) p^k (1-p)^(n-1-k)``.
+
+    With ``r = p / (1 - p)``, ``f = (1-p)^(n-1) g(r)`` for the polynomial
+    ``g(r) = sum_k c_k r^k``, ``c_k = D[k] C(n-1, k)``: its positive roots lie between
+    Cauchy's bounds (Cauchy 1829; for the smallest, the bound of the reversed polynomial),
+    and there are at most as many as ``D`` changes sign (Descartes' rule of signs). The
+    sign of ``g`` is read in float64 on a grid of ``log r`` between the bounds with every
+    term scaled by the largest (so nothing overflows, however many members), every
+    bracket is narrowed by bisection in ``log r`` and the root is then refined in
+    30-digit arithmetic (mpmath's bracketing Anderson-Bjorck solver) on the exact
+    coefficients. A root closer to 0 or 1 than any fixed grid is found all the same.
+    """
+    import numpy as np
+
+    ks = np.array([k for k in range(n) if D[k] != 0])
+    if ks.size < 2:
+        return []  # one non-zero term: g has no positive root
+    sign = np.array([1.0 if D[k] > 0 else -1.0 for k in ks])
+    log_binom = np.array([math.lgamma(n) - math.lgamma(k + 1) - math.lgamma(n - k) for k in ks])
+    log_c = log_binom + np.array(
+        [math.log(abs(D[k].numerator)) - math.log(D[k].denominator) for k in ks]
+    )
+
+    rows = max(1, 2**21 // ks.size)  # grid points per block: about 16 MiB of terms
+
+    def signs(x: np.ndarray) -> np.ndarray:
+        out = np.empty(x.shape)
+        for lo in range(0, x.size, rows):
+            terms = log_c[None, :] + ks[None, :] * x[lo : lo + rows, None]
+            top = terms.max(axis=1, keepdims=True)
+            out[lo : lo + rows] = (sign[None, :] * np.exp(terms - top)).sum(axis=1)
+        return np.sign(out)
+
+    # Cauchy: a positive root has log r below log(1 + max |c_k / c_top|), and above
+    # minus the same bound of the reversed polynomial
+    upper = math.log(2.0) + max(0.0, float((log_c[:-1] - log_c[-1]).max()))
+    lower = -math.log(2.0) - max(0.0, float((log_c[1:] - log_c[0]).max()))
+    lower -= 1.0 / max(1, ks[-1] - ks[0])  # the bounds are strict; stay inside them
+    upper += 1.0 / max(1, ks[-1] - ks[0])
+    changes = int(np.count_nonzero(np.diff(sign) != 0))
+    grid = np.linspace(lower, upper, 1024)
+    values = signs(grid)
+    while True:
+        brackets = [
+            (grid[i], grid[i + 1])
+            for i in range(grid.size - 1)
+            if values[i] == 0 or values[i] * values[i + 1] < 0
+        ]
+        # Descartes: the number of roots has the parity of the sign changes
+        if (changes - len(brackets)) % 2 == 0 or grid.size > 2**16:
+            break
+        grid = np.linspace(lower, upper, 2 * grid.size)
+        values = signs(grid)
     mpmath.mp.dps = 30
-    # the Bernstein coefficients once, then Horner's rule in p / (1 - p): O(n) per value
     coeffs = [mpmath.mpf(0)] * n
     binom = mpmath.mpf(1)
     for j, d in enumerate(D):
         coeffs[j] = mpmath.mpf(d.numerator) / d.denominator * binom
         binom = binom * (n - 1 - j) / (j + 1)
 
-    def f(p: mpmath.mpf) -> mpmath.mpf:
+    def f(p: mpmath.mpf) -> mpmath.mpf:  # (1 - p)^(n-1) g(p / (1 - p)), by Horner in r
         q = 1 - p
         r = p / q
         acc = mpmath.mpf(0)
@@ -426,12 +477,26 @@ def _numeric_roots(D: list[Fraction], n: int) -> list[sp.Expr]:
             acc = acc * r + c
         return acc * q ** (n - 1)
 
-    grid = [mpmath.mpf(i) / 400 for i in range(1, 400)]
-    vals = [f(x) for x in grid]
     roots = []
-    for x0, x1, f0, f1 in zip(grid[:-1], grid[1:], vals[:-1], vals[1:]):
-        if f0 == 0:
-            roots.append(x0)
-        elif f0 * f1 < 0:
-            roots.append(mpmath.findroot(f, (x0, x1), solver="bisect"))
+    for a, b in brackets:
+        sa = signs(np.array([a]))[0]
+        for _ in range(60):  # bisection in log r, to float precision
+            mid = 0.5 * (a + b)
+            sm = signs(np.array([mid]))[0]
+            if sm == 0:
+                a = b = mid
+                break
+            if sm == sa:
+                a = mid
+            else:
+                b = mid
+        lo = 1 / (1 + mpmath.exp(-mpmath.mpf(a)))
+        hi = 1 / (1 + mpmath.exp(-mpmath.mpf(b)))
+        if f(lo) == 0 or lo == hi:
+            roots.append(lo)
+            continue
+        try:
+            roots.append(mpmath.findroot(f, (lo, hi), solver="anderson"))
+        except (ValueError, ZeroDivisionError):  # the float bracket was off by rounding
+            roots.append((lo + hi) / 2)
     return [sp.Float(str(r), 30) for r in roots]

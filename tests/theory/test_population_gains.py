@@ -128,3 +128,17 @@ def test_numeric_symmetric_roots_match_the_exact_ones():
     assert abs(sp.N(exact[0], 40) - numeric[0]) < sp.Float("1e-25")
     (sym,) = [e for e in analyse(BOUNTY, v | {"members": 300}).equilibria if e.kind != "pure"]
     assert 0 < sym.strategies[0][0] < 1
+
+
+@pytest.mark.parametrize("n", [2000, 20000])
+def test_a_symmetric_root_near_zero_in_a_large_circle(n):
+    """With a bounty b shared among k + 1 verifiers, E[1/(k + 1)] = (1 - (1-p)^n) / (n p)
+    for k ~ Binomial(n - 1, p), so the symmetric equilibrium solves
+    b (1 - (1-p)^n) = c n p: here p is about 6/n, far below any fixed grid's first point."""
+    import mpmath
+
+    v = {"members": n, "bounty": F(6), "cost": F(1), "crowd": F(0)}
+    (sym,) = [e for e in analyse(BOUNTY, v).equilibria if e.kind == "symmetric"]
+    mpmath.mp.dps = 30
+    want = mpmath.findroot(lambda p: 6 * (1 - (1 - p) ** n) - n * p, 5.9 / n)
+    assert abs(float(sym.strategies[0][0]) - float(want)) < 1e-12 * float(want)
