@@ -437,18 +437,42 @@ function indifference(n, D) {
     roots.sort((x, y) => (x === null ? 1 : y === null ? -1 : Q.num(x) - Q.num(y)));
     return { roots: roots, exact: true, how: "exact real roots of the indifference polynomial" };
   }
-  const d = values.map(Q.num);
+  // as theory.symmetric._numeric_roots: with r = p / (1 - p) the sign of
+  // g(r) = sum_k c_k r^k, c_k = D(k) C(m, k), read in log r with every term scaled by the
+  // largest, between Cauchy's bounds on its positive roots; Descartes' parity checked
   const logC = [0];
   for (let j = 1; j <= m; j++) logC.push(logC[j - 1] + Math.log(m - j + 1) - Math.log(j));
-  const h = (p) => {
-    const lp = Math.log(p), lq = Math.log1p(-p);
-    let s = 0;
-    for (let j = 0; j <= m; j++) {
-      if (d[j] !== 0) s += d[j] * Math.exp(logC[j] + j * lp + (m - j) * lq);
+  const ks = [], lc = [], sg = [];
+  for (let j = 0; j <= m; j++) {
+    const dj = Q.num(values[j]);
+    if (dj !== 0) {
+      ks.push(j);
+      lc.push(logC[j] + Math.log(Math.abs(dj)));
+      sg.push(Math.sign(dj));
     }
-    return s;
-  };
-  const roots = floatRoots(h, 0, 1, 400).filter((x) => x > 0 && x < 1).map(Q.approx);
+  }
+  const last = ks.length - 1;
+  let roots = [];
+  if (last >= 1) {
+    const g = (x) => {
+      let top = -Infinity, s = 0;
+      for (let i = 0; i <= last; i++) top = Math.max(top, lc[i] + ks[i] * x);
+      for (let i = 0; i <= last; i++) s += sg[i] * Math.exp(lc[i] + ks[i] * x - top);
+      return s;
+    };
+    let up = 0, down = 0, changes = 0;
+    for (let i = 0; i < last; i++) up = Math.max(up, lc[i] - lc[last]);
+    for (let i = 1; i <= last; i++) down = Math.max(down, lc[i] - lc[0]);
+    for (let i = 0; i < last; i++) if (sg[i] !== sg[i + 1]) changes++;
+    const pad = 1 / Math.max(1, ks[last] - ks[0]);
+    const lower = -Math.log(2) - down - pad, upper = Math.log(2) + up + pad;
+    let xs = [];
+    for (let cells = 1024; ; cells *= 2) {
+      xs = floatRoots(g, lower, upper, cells);
+      if ((changes - xs.length) % 2 === 0 || cells > 65536) break;
+    }
+    roots = xs.map((x) => 1 / (1 + Math.exp(-x))).filter((p) => p > 0 && p < 1).map(Q.approx);
+  }
   return { roots: roots, exact: false, how: "numeric roots (degree " + m + " polynomial)" };
 }
 

@@ -29,7 +29,7 @@ import sympy as sp
 
 from reports.cli import main
 from reports.explore import decimal, explorer_data
-from tests.reports.explore_models import PAIR, THREE
+from tests.reports.explore_models import BOUNTY, PAIR, THREE
 from theory.analysis import analyse
 from theory.models import MODELS, get_model
 from theory.parameters import parse_option
@@ -319,6 +319,20 @@ def test_population_page_follows_the_theory_in_chromium(browser, name, user_mode
     browser.execute_script("document.getElementById('reset').click()")
     bystander = browser.execute_script("return document.getElementById('bystander').dataset")
     assert int(bystander["points"]) > 0  # the defaults have a symmetric equilibrium
+
+
+def test_a_symmetric_root_near_zero_in_a_large_population(browser, tmp_path):
+    """20,000 members sharing a bounty: the symmetric equilibrium is at p = 3e-4, below
+    any fixed grid of p; the page finds it where the library does."""
+    src = tmp_path / "bounty.py"
+    src.write_text(BOUNTY)
+    model = get_model(str(src))
+    open_page(browser, str(src), tmp_path, ["members=20000"])
+    a = check_population(browser, model)
+    assert "symmetric mixed" in a.regime
+    for n in ("2000", "100000"):
+        typed(browser, [("members", n)])
+        assert "symmetric mixed" in check_population(browser, model).regime
 
 
 # -- many rounds ------------------------------------------------------------------------
