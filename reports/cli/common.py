@@ -123,6 +123,8 @@ def progress_bar(desc: str, unit: str = "it") -> Iterator[Callable[[int, int], N
                 unit=unit,
                 unit_scale=unit != "it",
             )
+        if total != bar.total:  # work found along the way (another derivation)
+            bar.total = total
         bar.update(done - bar.n)  # redraws at most every tqdm.mininterval seconds
 
     try:

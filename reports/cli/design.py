@@ -147,11 +147,26 @@ def _text(a: Any, pd: Any, show_all: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _counting(bar: Any) -> Any:
+    """Rounds stepped over every derivation (each restarts at round 1) for the bar."""
+    done, last = [0], [0]
+
+    def on_round(t: int, total: int) -> None:
+        if t <= last[0]:
+            done[0] += last[0]
+        last[0] = t
+        bar(done[0] + t, done[0] + total)
+
+    return on_round
+
+
 def run(args: argparse.Namespace) -> int:
+    from reports.cli.common import progress_bar
     from theory.design import analyse_rounds
     from theory.errors import ParameterError
     from theory.models import get_model
     from theory.parameters import parse_assignments, resolve
+    from theory.rounds import reporting
 
     model = get_model(args.model)
     if not model.many_rounds:
@@ -167,12 +182,13 @@ def run(args: argparse.Namespace) -> int:
     model.profile(target)
     for name in [*(args.free or []), *args.solve_for]:
         model.parameter(name)
-    a = analyse_rounds(
-        model,
-        values,
-        free=tuple(args.free) if args.free else None,
-        numeric=tuple(args.solve_for),
-    )
+    with progress_bar("deriving", unit="rounds") as bar, reporting(_counting(bar)):
+        a = analyse_rounds(
+            model,
+            values,
+            free=tuple(args.free) if args.free else None,
+            numeric=tuple(args.solve_for),
+        )
     pd = next(x for x in a.profiles if x.name == target)
     if args.format == "json":
         emit(json.dumps(design_dict(a, pd), indent=2), args.out)

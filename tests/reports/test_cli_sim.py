@@ -212,3 +212,12 @@ def test_a_simulation_larger_than_the_memory_is_refused_before_simulating(capsys
     assert "of memory, but 8.0 GiB are available" in err and "--engine batched" in err
     code, _, err = run(capsys, "simulate", "rosca-v2", "--runs", "10000000", "--per-run")
     assert code == 2 and "drop --per-run" in err
+
+
+def test_design_shows_the_rounds_it_derives_on_a_terminal(capsys, monkeypatch):
+    """A derivation can take minutes (100 members x 10 cycles): on a terminal the rounds
+    stepped, over every derivation the design makes, are counted on standard error."""
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True)
+    code, out, err = run(capsys, "design", "rosca-circle", "--set", "members=4")
+    assert code == 0 and "deriving" in err and "rounds" in err
+    assert "deriving" not in out
