@@ -129,10 +129,15 @@ def _on_grid(expr: sp.Basic, xs: sp.Symbol, ys: sp.Symbol, X: np.ndarray, Y: np.
         return np.broadcast_to(np.asarray(f(X, Y), dtype=float), X.shape)
 
 
-def _encode(
-    labels: list[tuple[str, ...]], shape: tuple[int, ...], empty: str
-) -> tuple[np.ndarray, dict[int, str]]:
-    """Number the distinct sets of labels, in order of first appearance."""
+def _labelled(
+    labels: list[tuple[str, ...]],
+    empty: str,
+    degenerate: np.ndarray,
+    values: Mapping[str, object],
+    axes: tuple[str, np.ndarray, str, np.ndarray],
+) -> RegimeGrid:
+    """The grid of the cells' labels: the distinct sets numbered in order of first
+    appearance, each named by its labels joined (``empty`` for none)."""
     names: dict[int, str] = {}
     seen: dict[tuple[str, ...], int] = {}
     codes = np.empty(len(labels), dtype=np.int64)
@@ -141,7 +146,17 @@ def _encode(
             seen[lab] = len(seen)
             names[seen[lab]] = " + ".join(lab) or empty
         codes[i] = seen[lab]
-    return codes.reshape(shape), names
+    x_name, x_values, y_name, y_values = axes
+    return RegimeGrid(
+        x_name,
+        y_name,
+        np.asarray(x_values, float),
+        np.asarray(y_values, float),
+        codes.reshape(np.shape(degenerate)),
+        degenerate,
+        names,
+        _point(values, x_name, y_name),
+    )
 
 
 # -- three or more single players ---------------------------------------------------------
@@ -182,17 +197,8 @@ def _profiles_map(
         eq[i] = ok
     flat = eq.reshape(len(profiles), -1).T
     labels = [tuple(profile_label(game, profiles[i]) for i in np.flatnonzero(row)) for row in flat]
-    codes, names = _encode(labels, X.shape, "no pure equilibrium")
-    return RegimeGrid(
-        x_name,
-        y_name,
-        np.asarray(x_values, float),
-        np.asarray(y_values, float),
-        codes,
-        degenerate,
-        names,
-        _point(values, x_name, y_name),
-    )
+    axes = (x_name, x_values, y_name, y_values)
+    return _labelled(labels, "no pure equilibrium", degenerate, values, axes)
 
 
 # -- populations ------------------------------------------------------------------------
@@ -271,17 +277,8 @@ def _population_map(
         if m:
             lab.append("symmetric mixed" if m == 1 else f"{m} symmetric mixed")
         labels.append(tuple(lab))
-    codes, names = _encode(labels, X.shape, "none")
-    return RegimeGrid(
-        x_name,
-        y_name,
-        np.asarray(x_values, float),
-        np.asarray(y_values, float),
-        codes,
-        degenerate,
-        names,
-        _point(values, x_name, y_name),
-    )
+    axes = (x_name, x_values, y_name, y_values)
+    return _labelled(labels, "none", degenerate, values, axes)
 
 
 def _sign_changes(signs: np.ndarray) -> int:
@@ -378,17 +375,8 @@ def _rounds_map(
             labels[cell] = _tempted(tempted)
     for cell in np.flatnonzero(flat_owner < 0):
         labels[cell] = ("not derived (budget)",)
-    codes, names_ = _encode(labels, X.shape, f"{pc.profile} is an equilibrium")
-    return RegimeGrid(
-        x_name,
-        y_name,
-        np.asarray(x_values, float),
-        np.asarray(y_values, float),
-        codes,
-        degenerate,
-        names_,
-        _point(values, x_name, y_name),
-    )
+    axes = (x_name, x_values, y_name, y_values)
+    return _labelled(labels, f"{pc.profile} is an equilibrium", degenerate, values, axes)
 
 
 def _tempted(agents: tuple[str, ...]) -> tuple[str, ...]:
