@@ -3,9 +3,12 @@
 Only this module (and the reports built on it) reads the theory. The prediction for each
 behaviour (:func:`predict`, with the reason it applies):
 
-* ``fictitious-play``, ``ema`` and ``roi``: the Nash equilibria of the hurdle game
+* ``fictitious-play`` and ``roi``: the Nash equilibria of the hurdle game
   ``R - (1 + theta) C`` (fictitious play converges in time average, Miyasawa 1961; the
   seed's rule is a best response to experience in that game);
+* ``ema``: the frequencies of best response to exponentially weighted beliefs in the
+  hurdle game, by stepping that deterministic map from genesis (with a constant weight
+  the beliefs forget, so around a mixed equilibrium play cycles off it);
 * ``reinforcement``: the Nash equilibria of ``R - C``, the rest points of the replicator
   dynamics that are its mean motion (Borgers and Sarin 1997), around which time averages
   settle;
@@ -45,6 +48,7 @@ from scipy import stats
 from simulation.experiment import Experiment
 from theory.dynamics import (
     best_response_path,
+    ema_frequencies,
     hurdle_arrays,
     logit_qre_bimatrix,
     population_qre,
@@ -160,6 +164,22 @@ def predict(exp: Experiment, values: dict[str, Any]) -> Prediction:
             (freq,),
             pure,
             per,
+        )
+    if name == "ema":
+        arrays = payoff_arrays(exp, values, hurdle=True)
+        genesis = exp.initial_state(values)
+        start = tuple(int(pl.decode(genesis[pl.flag])) for pl in exp.model.players)
+        memory = float(exp.policy_parameters["memory"])
+        freq = ema_frequencies(arrays, start, memory)
+        _, pure = nash_profiles(arrays)
+        return Prediction(
+            f"best response to beliefs weighted {memory:g} on the newest",
+            "with a constant weight the beliefs forget, and play settles on a cycle of the "
+            "hurdle game's best responses whose frequencies are predicted by stepping that "
+            "map (at a pure equilibrium, the equilibrium; around a mixed one, not in general)",
+            (freq,),
+            pure,
+            None,
         )
     if name == "reinforcement":
         return _nash(

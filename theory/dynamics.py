@@ -293,3 +293,49 @@ def best_response_path(arrays: tuple[np.ndarray, ...], start: tuple[int, ...]) -
         prof = tuple(nxt)
     cycle = path[seen[prof] :]
     return cycle, len(cycle)
+
+
+def ema_frequencies(
+    arrays: tuple[np.ndarray, ...], start: tuple[int, ...], memory: float, steps: int = 20_000
+) -> tuple[tuple[float, ...], ...]:
+    """Long-run action frequencies of best response to exponentially weighted beliefs.
+
+    Each player holds independent beliefs ``q_j`` about every other player's action and
+    plays a best reply to them (ties to the last action index, the simulated agents'
+    rule); after each step ``q_j <- q_j + memory (e(a_j) - q_j)``, and beliefs start at
+    the others' ``start`` actions. Unlike fictitious play's running average, a constant
+    weight forgets: around a mixed equilibrium the play settles on a cycle whose
+    frequencies need not be the equilibrium's (Fudenberg and Levine, *The Theory of
+    Learning in Games*, 1998, section 2.6, on weighted fictitious play). The map is
+    stepped ``steps`` times and the second half averaged.
+
+    Examples
+    --------
+    The mixed equilibrium of this game is (1/2, 1/3) for the first action of each player;
+    a long memory approaches it, a short one does not:
+
+    >>> A = np.array([[2., 0.], [0., 1.]]); B = np.array([[0., 1.], [1., 0.]])
+    >>> [round(v[0], 3) for v in ema_frequencies((A, B), (0, 0), 0.5, 2000)]
+    [0.6, 0.4]
+    >>> [round(v[0], 3) for v in ema_frequencies((A, B), (0, 0), 0.01)]
+    [0.517, 0.336]
+    """
+    n = len(arrays)
+    sizes = np.shape(arrays[0])
+    beliefs = {(k, j): np.eye(sizes[j])[start[j]] for k in range(n) for j in range(n) if j != k}
+    counts = [np.zeros(m) for m in sizes]
+    prof = list(start)
+    for t in range(steps):
+        nxt = []
+        for k in range(n):
+            v = np.moveaxis(np.asarray(arrays[k], float), k, 0)
+            for j in reversed([j for j in range(n) if j != k]):
+                v = v @ beliefs[(k, j)]  # the last axis is the last other player's
+            nxt.append(len(v) - 1 - int(np.argmax(v[::-1])))
+        prof = nxt
+        for (k, j), q in beliefs.items():
+            beliefs[(k, j)] = q + memory * (np.eye(sizes[j])[prof[j]] - q)
+        if t >= steps // 2:
+            for k in range(n):
+                counts[k][prof[k]] += 1
+    return tuple(tuple(float(x) for x in c / c.sum()) for c in counts)

@@ -124,3 +124,16 @@ def test_runs_that_settle_at_different_equilibria_are_each_held_against_their_ow
         ),
     )
     assert compare_actions(exp, exp.points[0], acts).verdict == "disagree"
+
+
+def test_ema_settles_on_its_own_cycle_not_on_the_mixed_equilibrium():
+    """Beliefs with a constant weight forget: in the inspection game play cycles around
+    the mixed equilibrium (0.2, 0.2) with frequencies of its own, which the theory predicts
+    by stepping the best-response map on the derived stage game; the simulated agents,
+    which evaluate actions through the model's mechanisms, land on them."""
+    exp = Experiment(M, policy="ema", runs=4, steps=3000, seed=2)
+    t = run_batched(exp, keys=["Verifier_On", "Cheater_On"])
+    c = compare_flags(exp, exp.points[0], t.data["Verifier_On"], t.data["Cheater_On"])
+    (pred,) = c.prediction.profiles
+    assert max(abs(pred[0][0] - 0.2), abs(pred[1][0] - 0.2)) > 0.1  # not the equilibrium
+    assert c.verdict == "agree", c.text
