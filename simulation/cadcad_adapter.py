@@ -212,6 +212,8 @@ def _execute(exp: Experiment, subsets: list[int], mode: str = "single") -> pd.Da
             else ExecutionMode().single_mode
         )
         raw, _, _ = Executor(ExecutionContext(context), configs, supress_print=True).execute()
+        if context == ExecutionMode().multi_mode:
+            _close_cadcad_pools()
         df = pd.DataFrame(raw)
         # subset i of this group is global run group[i]
         df["_global_run"] = np.asarray(group)[df["subset"].to_numpy()]
@@ -269,3 +271,14 @@ def run_cadcad(
     df = pd.concat(frames, ignore_index=True)
     df = df.sort_values(["_global_run", "timestep", "substep"], kind="stable")
     return df.reset_index(drop=True)
+
+
+def _close_cadcad_pools() -> None:
+    """cadCAD's multi-process mode runs in a pathos pool that its ``with`` block leaves
+    running (pathos caches pools); close and forget it, so no worker outlives the run."""
+    from pathos.multiprocessing import ProcessPool
+
+    for pool in list(ProcessPool.__state__.values()):
+        pool.close()
+        pool.join()
+    ProcessPool.__state__.clear()
