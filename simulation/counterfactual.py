@@ -14,6 +14,7 @@ leading axes of the state (runs in the batched engine) first.
 from __future__ import annotations
 
 import itertools
+import weakref
 from typing import Any
 
 import numpy as np
@@ -64,30 +65,32 @@ def payoff_tables(
     return tuple(rewards), tuple(costs)
 
 
-_TABLES: dict[tuple[Any, ...], tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]] = {}
+Tables = tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]
+_TABLES: weakref.WeakKeyDictionary[Model, dict[tuple[Any, ...], Tables]] = (
+    weakref.WeakKeyDictionary()
+)
 _TABLES_KEPT = 2  # a run reads one entry at every step; a few more would only hold memory
 
 
-def tables_at(
-    model: Model, p: Namespace, state: dict[str, Any]
-) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
+def tables_at(model: Model, p: Namespace, state: dict[str, Any]) -> Tables:
     """:func:`payoff_tables`, computed once per parameter values and shape when the
     model is :attr:`~theory.model.Model.stationary` (the tables are then the same at
-    every state), at every call otherwise."""
+    every state), at every call otherwise. The memo belongs to the model object (it goes
+    when the model goes), so a new model never reads another's tables."""
     if not model.stationary:
         return payoff_tables(model, p, state)
     values = object.__getattribute__(p, "_values")
     key = (
-        id(model),
         np.shape(state[model.players[0].flag]),
         tuple((k, np.asarray(v).tobytes(), np.shape(v)) for k, v in sorted(values.items())),
     )
-    hit = _TABLES.get(key)
+    memo = _TABLES.setdefault(model, {})
+    hit = memo.get(key)
     if hit is None:
         hit = payoff_tables(model, p, state)
-        if len(_TABLES) >= _TABLES_KEPT:
-            _TABLES.pop(next(iter(_TABLES)))
-        _TABLES[key] = hit
+        if len(memo) >= _TABLES_KEPT:
+            memo.pop(next(iter(memo)))
+        memo[key] = hit
     return hit
 
 
