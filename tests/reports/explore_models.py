@@ -5,8 +5,7 @@
 verifies (the volunteer's dilemma with asymmetric costs; Diekmann 1985). ``PAIR``: a cheat is
 caught only when two or more members verify, so the indifference condition
 ``benefit (n - 1) p (1 - p)^(n - 2) = cost`` has no closed form in ``p`` and zero, one or two
-roots in (0, 1). ``BOUNTY``: a bounty shared among the verifiers, ``D(k) = bounty/(k + 1) -
-cost``, whose symmetric equilibrium in a large population lies near ``p = bounty / (cost n)``.
+roots in (0, 1).
 """
 
 THREE = '''
@@ -97,52 +96,6 @@ MODEL = Model(
         (
             Mechanism("Reward", lambda p, s, a: p.benefit * caught(a)),
             Mechanism("Cost", lambda p, s, a: where(a.verifiers.verify, p.cost, 0)),
-        ),
-    ),
-)
-'''
-
-BOUNTY = '''
-"""A bounty shared among the verifiers: D(k) = bounty / (k + 1) - cost."""
-
-from theory.model import Mechanism, Model, Parameter, Player, StateVariable, where
-
-MODEL = Model(
-    name="bounty-verifiers",
-    title="A shared bounty",
-    summary="Verifiers split a bounty; each pays a cost.",
-    parameters=(
-        Parameter(
-            "members", "6", "verifiers", "members", lower="2", upper="100000", integer=True
-        ),
-        Parameter("bounty", "6", "the bounty", "value", lower_open=True),
-        Parameter("cost", "1", "cost of verifying", "value", lower_open=True),
-    ),
-    state=(
-        StateVariable("Verifies", False, "verifies", "bool", per_member="verifiers"),
-        StateVariable("R", 0, "reward", "value", per_member="verifiers"),
-        StateVariable("C", 0, "cost", "value", per_member="verifiers"),
-    ),
-    players=(
-        Player(
-            "verifiers",
-            ("verify", "idle"),
-            "Verifies",
-            reward=lambda p, s: s.R,
-            cost=lambda p, s: s.C,
-            population="members",
-        ),
-    ),
-    blocks=(
-        (
-            Mechanism(
-                "R",
-                lambda p, s, a: where(
-                    a.verifiers.verify, p.bounty / a.verifiers.count("verify"), 0
-                ),
-                "share",
-            ),
-            Mechanism("C", lambda p, s, a: where(a.verifiers.verify, p.cost, 0), "cost"),
         ),
     ),
 )

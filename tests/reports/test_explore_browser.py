@@ -29,7 +29,7 @@ import sympy as sp
 
 from reports.cli import main
 from reports.explore import decimal, explorer_data
-from tests.reports.explore_models import BOUNTY, PAIR, THREE
+from tests.reports.explore_models import PAIR, THREE
 from theory.analysis import analyse
 from theory.models import MODELS, get_model
 from theory.parameters import parse_option
@@ -324,8 +324,8 @@ def test_population_page_follows_the_theory_in_chromium(browser, name, user_mode
 def test_a_symmetric_root_near_zero_in_a_large_population(browser, tmp_path):
     """20,000 members sharing a bounty: the symmetric equilibrium is at p = 3e-4, below
     any fixed grid of p; the page finds it where the library does."""
-    src = tmp_path / "bounty.py"
-    src.write_text(BOUNTY)
+    src = tmp_path / "bounty.py"  # the shared bounty of tests/theory/test_population_gains.py
+    src.write_text("from tests.theory.test_population_gains import BOUNTY as MODEL\n")
     model = get_model(str(src))
     open_page(browser, str(src), tmp_path, ["members=20000"])
     a = check_population(browser, model)

@@ -21,7 +21,7 @@ def population(name, share):
         summary="verifiers whose reward depends on how many verify",
         parameters=(
             Parameter(
-                "members", "6", "verifiers", "members", lower="2", upper="1000", integer=True
+                "members", "6", "verifiers", "members", lower="2", upper="100000", integer=True
             ),
             Parameter("bounty", "6", "the bounty", "value", lower_open=True),
             Parameter("cost", "1", "cost of verifying", "value", lower_open=True),
