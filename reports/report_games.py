@@ -18,6 +18,7 @@ import sympy as sp
 from matplotlib.axes import Axes
 
 from reports.figures import PALETTE, _ax, plot_regime_map, regime_map_data
+from reports.report_common import FromAnalysis, simulated_text
 from reports.report_maps import map_caption, report_map
 from simulation.compare import Comparison
 from simulation.experiment import Experiment
@@ -31,7 +32,7 @@ MAP_CELLS = 80
 
 
 @dataclass(frozen=True, eq=False)
-class GamesReport:
+class GamesReport(FromAnalysis):
     analysis: NPlayerAnalysis
     experiment: Experiment
     shares: pd.DataFrame
@@ -40,21 +41,8 @@ class GamesReport:
     summary: list[str] = field(default_factory=list)
 
     @property
-    def model(self) -> Any:
-        return self.analysis.model
-
-    @property
-    def values(self) -> dict[str, Any]:
-        return self.analysis.values
-
-    @property
-    def provenance(self) -> dict[str, object]:
-        return self.analysis.provenance
-
-    @property
     def simulated(self) -> str:
-        e = self.experiment
-        return f"policy `{e.policy_name}`, {e.runs} runs x {e.n_steps} steps, seed {e.seed}"
+        return simulated_text(self.experiment)
 
     def figures(self) -> list[tuple[str, str, Callable[[], Axes], pd.DataFrame]]:
         return games_figures(self)

@@ -18,6 +18,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from reports.figures import PALETTE, _ax, plot_regime_map, regime_map_data
+from reports.report_common import FromAnalysis
 from reports.report_maps import map_caption, report_map
 from simulation.batched import run_batched
 from simulation.experiment import Experiment
@@ -38,7 +39,7 @@ MAP_CELLS = 60
 
 
 @dataclass(frozen=True, eq=False)
-class RoundsReport:
+class RoundsReport(FromAnalysis):
     """Everything the report of a many-round model shows."""
 
     analysis: RoundsAnalysis
@@ -48,18 +49,6 @@ class RoundsReport:
     learning: dict[str, Any] = field(default_factory=dict)
     summary: list[str] = field(default_factory=list)
     grid: RegimeGrid | None = None
-
-    @property
-    def model(self) -> Model:
-        return self.analysis.model
-
-    @property
-    def values(self) -> dict[str, Any]:
-        return self.analysis.values
-
-    @property
-    def provenance(self) -> dict[str, object]:
-        return self.analysis.provenance
 
     @property
     def simulated(self) -> str:
