@@ -49,3 +49,30 @@ def simulated_text(experiment: Any) -> str:
     """
     e = experiment
     return f"policy `{e.policy_name}`, {e.runs} runs x {e.n_steps} steps, seed {e.seed}"
+
+
+def simulate_at(
+    model: Any,
+    values: Any,
+    policy: str | None,
+    runs: int,
+    steps: int | None,
+    seed: int,
+    policy_parameters: dict[str, Any] | None = None,
+) -> tuple[Any, Any, Any]:
+    """The point's experiment, its simulated frame and its comparison with the theory."""
+    from simulation.experiment import Experiment
+    from simulation.runner import compare, simulate
+
+    exp = Experiment(
+        model,
+        points=[values],
+        policy=policy,
+        runs=runs,
+        steps=steps,
+        seed=seed,
+        policy_parameters=policy_parameters or {},
+    )
+    df = simulate(exp)
+    (c,) = compare(exp, df)
+    return exp, df, c

@@ -18,11 +18,11 @@ import sympy as sp
 from matplotlib.axes import Axes
 
 from reports.figures import PALETTE, _ax, plot_regime_map, regime_map_data
-from reports.report_common import FromAnalysis, simulated_text
-from reports.report_maps import map_caption, report_map
+from reports.report_common import FromAnalysis, simulate_at, simulated_text
+from reports.report_maps import map_caption, report_map, threshold_values
 from simulation.compare import Comparison
 from simulation.experiment import Experiment
-from simulation.runner import actions_of, compare, simulate
+from simulation.runner import actions_of
 from theory.nplayer import NPlayerAnalysis
 from theory.pure import profile_label
 from theory.regions import RegimeGrid
@@ -86,22 +86,8 @@ def compute_games(
 
     a = analyse(model, values)
     assert isinstance(a, NPlayerAnalysis)
-    thresholds: dict[str, list[float]] = {}
-    for t in a.thresholds:
-        if t.value is not None:
-            thresholds.setdefault(t.parameter, []).append(float(t.value))
-    grid = report_map(model, values, MAP_CELLS, thresholds)
-    exp = Experiment(
-        model,
-        points=[values],
-        policy=policy,
-        runs=runs,
-        steps=steps,
-        seed=seed,
-        policy_parameters=policy_parameters or {},
-    )
-    df = simulate(exp)
-    (c,) = compare(exp, df)
+    grid = report_map(model, values, MAP_CELLS, threshold_values(a.thresholds))
+    exp, df, c = simulate_at(model, values, policy, runs, steps, seed, policy_parameters)
     acts = actions_of(exp, df, 0)
     shares = pd.DataFrame(
         {"timestep": np.arange(acts[0].shape[0])}

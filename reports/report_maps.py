@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 
@@ -51,6 +52,23 @@ def report_map(
     """The regime map a report shows."""
     x_name, xs, y_name, ys = map_axes(model, values, n, thresholds)
     return regime_map(model, values, x_name, xs, y_name, ys)
+
+
+def threshold_values(switches: Iterable[Any]) -> dict[str, list[float]]:
+    """The switching values of an analysis's thresholds, by parameter: where a report's
+    map axes should reach.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as T
+    >>> threshold_values([T(parameter="c", value=2.0), T(parameter="c", value=None)])
+    {'c': [2.0]}
+    """
+    out: dict[str, list[float]] = {}
+    for t in switches:
+        if t.value is not None:
+            out.setdefault(t.parameter, []).append(float(t.value))
+    return out
 
 
 def map_caption(grid: RegimeGrid) -> str:

@@ -20,11 +20,10 @@ import sympy as sp
 from matplotlib.axes import Axes
 
 from reports.figures import PALETTE, _ax, plot_regime_map, regime_map_data
-from reports.report_common import FromAnalysis, simulated_text
-from reports.report_maps import map_caption, report_map
+from reports.report_common import FromAnalysis, simulate_at, simulated_text
+from reports.report_maps import map_caption, report_map, threshold_values
 from simulation.compare import Comparison
 from simulation.experiment import Experiment
-from simulation.runner import compare, simulate
 from theory.population_analysis import PopulationAnalysis, analyse_population
 from theory.regions import RegimeGrid
 from theory.symmetric import equilibria_at
@@ -84,22 +83,8 @@ def compute_population(
 ) -> PopulationReport:
     a = analyse_population(model, values)
     table = members_table(a, max(50, 2 * a.members))
-    thresholds: dict[str, list[float]] = {}
-    for t in a.thresholds:
-        if t.value is not None:
-            thresholds.setdefault(t.parameter, []).append(float(t.value))
-    grid = report_map(model, values, MAP_CELLS, thresholds)
-    exp = Experiment(
-        model,
-        points=[values],
-        policy=policy,
-        runs=runs,
-        steps=steps,
-        seed=seed,
-        policy_parameters=policy_parameters or {},
-    )
-    df = simulate(exp)
-    (c,) = compare(exp, df)
+    grid = report_map(model, values, MAP_CELLS, threshold_values(a.thresholds))
+    exp, df, c = simulate_at(model, values, policy, runs, steps, seed, policy_parameters)
     flag = model.players[0].flag
     shares = (
         df.groupby("timestep")[flag].mean().rename("share_first").reset_index()
