@@ -12,8 +12,8 @@
 from fractions import Fraction
 
 from simulation.batched import run_batched
+from simulation.compare_rounds import compare_rounds
 from simulation.experiment import Experiment
-from simulation.games import compare_rounds
 from theory.design import analyse_rounds
 from theory.models import get_model
 

@@ -1,4 +1,4 @@
-"""Figures: each takes its data and an optional Axes and returns the Axes (DESIGN.md rule
+"""Figures: each takes its data and an optional Axes and returns the Axes (docs/design.md rule
 10, after scikit-learn's Display objects: compute once, draw into any Axes).
 
 The data each figure draws is returned by the matching ``*_data`` function, so the tests

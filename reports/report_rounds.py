@@ -21,8 +21,8 @@ from reports.figures import PALETTE, _ax, plot_regime_map, regime_map_data
 from reports.report_common import FromAnalysis
 from reports.report_maps import map_caption, report_map
 from simulation.batched import run_batched
+from simulation.compare_rounds import compare_rounds
 from simulation.experiment import Experiment
-from simulation.games import compare_rounds
 from simulation.members import compare_expected, summarise_members
 from theory.design import RoundsAnalysis, analyse_rounds
 from theory.model import Model

@@ -2,7 +2,7 @@
 
 The state of all runs is one numpy array per state variable; :func:`advance` applies the
 same model, policy and random functions the cadCAD adapter calls, on arrays instead of
-floats (DESIGN.md "The one idea"). cadCAD deep-copies the state at every substep; here a
+floats (docs/design.md "The one idea"). cadCAD deep-copies the state at every substep; here a
 timestep is a handful of vectorised operations, whatever the number of runs.
 """
 

@@ -1,5 +1,5 @@
 """What a simulation will need before it runs: the bytes of its trajectory table and the
-memory of running it, so that a command can refuse work that cannot fit (DESIGN.md rule 7:
+memory of running it, so that a command can refuse work that cannot fit (docs/design.md rule 7:
 fail early, before computing).
 
 The table's size is measured, not guessed: a pilot of the same experiment (the first

@@ -1,8 +1,8 @@
 """What an agent would have got: the model's own mechanisms stepped from the current state
 with every action profile, read through the players' reward and cost functions.
 
-This is the one counterfactual a simulated agent may compute (DESIGN.md: "at most a
-counterfactual step of the model's own mechanisms"): it knows the rules of the game and
+This is the one counterfactual a simulated agent may compute (docs/design.md, "The two
+sides must be able to disagree"): it knows the rules of the game and
 the state it sees, not the theory's derived matrices or equilibria. For a model whose
 payoffs follow the actions with a lag, the profile is held for the model's
 ``stage_steps`` steps, as the agent would have to wait for the consequences.

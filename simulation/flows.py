@@ -9,7 +9,7 @@ numpy expression over recorded states shaped ``(steps + 1, runs)`` (row ``t`` is
 so a run's numbers are the same whichever batch of runs it is computed in.
 
 The flows are the model's own reward and cost functions evaluated on the recorded states
-(DESIGN.md "The one idea"), for timesteps ``t >= 1``.
+(docs/design.md "The one idea"), for timesteps ``t >= 1``.
 """
 
 from __future__ import annotations

@@ -1,5 +1,4 @@
-"""Many-round games in simulation: money conservation, contagion by counterfactual, and
-the learned behaviour of a population held against the derived equilibrium conditions.
+"""Many-round games in simulation: money conservation and contagion by counterfactual.
 
 * Conservation: with the model's ledger (``Model.ledger``: paid in, paid out, held, after
   each step), everything paid in since the game began must be paid out or held; the
@@ -9,18 +8,14 @@ the learned behaviour of a population held against the derived equilibrium condi
   numbers (the generator is a pure function of seed, run, timestep and draw) and the first
   default of that game replaced by a payment; the later defaults that disappear are the
   contagious ones, and ``contagion_rate`` is their share of all later defaults.
-* Learned behaviour: after learning over games in sequence, one more game is played with
-  every member taking what it has learned (no exploration), and each member's first
-  default is held against the one-shot-deviation constraints the theory derives along
-  the same profile (:mod:`theory.rounds`): a member whose decision is learned at a round
-  where deviating pays is predicted to default there (the first such round), and no one
-  else.
+
+Nothing here reads the theory: the learned behaviour is held against the derived
+conditions by the comparison, :mod:`simulation.compare_rounds`.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -28,7 +23,6 @@ import numpy as np
 from simulation.batched import Trajectories, run_batched
 from simulation.experiment import Experiment
 from theory.model import Namespace
-from theory.rounds import derive
 
 
 def _state_at(traj: Trajectories, j: int) -> dict[str, Any]:
@@ -153,159 +147,3 @@ def contagion_rate(traj: Trajectories, per_game: bool | None = None) -> float | 
     if later_total == 0:
         return None
     return later_gone / later_total
-
-
-@dataclass(frozen=True)
-class MemberVerdict:
-    member: int
-    predicted_round: int | None
-    predicted_label: str
-    share_as_predicted: float
-    half_width: float
-    verdict: str
-
-
-@dataclass(frozen=True)
-class RoundsComparison:
-    """Learned behaviour against the derived conditions, member by member."""
-
-    model: str
-    policy: str
-    profile: str
-    members: tuple[MemberVerdict, ...]
-    tolerance: float
-    runs: int
-    verdict: str
-    text: str
-    conservation_error: float | None
-
-    @property
-    def agree(self) -> bool:
-        return self.verdict == "agree"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "model": self.model,
-            "policy": self.policy,
-            "profile": self.profile,
-            "runs": self.runs,
-            "tolerance": self.tolerance,
-            "predicted": {
-                "defaults_after_turn": [
-                    {"member": m.member, "round": m.predicted_round, "label": m.predicted_label}
-                    for m in self.members
-                ]
-            },
-            "simulated": {
-                "share_as_predicted": [m.share_as_predicted for m in self.members],
-                "half_width": [m.half_width for m in self.members],
-            },
-            "members": [m.verdict for m in self.members],
-            "verdict": self.verdict,
-            "agree": self.agree,
-            "conservation_error": self.conservation_error,
-            "text": self.text,
-        }
-
-
-def _learned_mask(exp: Experiment) -> np.ndarray:
-    """Along the profile's path: where each agent's decision is learned, ``(T, n)``."""
-    model = exp.model
-    p = exp.numeric(exp.points[0])
-    state = model.initial_state(p)
-    prof = model.profiles[0]
-    rounds = exp.rounds(p)
-    out: list[np.ndarray] = []
-    for _ in range(rounds):
-        ns = Namespace(state, "state variable")
-        if model.learns is None:
-            out.append(np.ones(np.shape(state[model.players[0].flag])[-1:] or (1,), dtype=bool))
-        else:
-            out.append(np.asarray(model.learns(p, ns)[0], dtype=bool).reshape(-1))
-        state = model.step(p, state, prof.decide(p, ns))
-    return np.array(out)
-
-
-def compare_rounds(exp: Experiment, traj: Trajectories, tolerance: float = 0.1) -> RoundsComparison:
-    """Hold the members' learned behaviour (one greedy game after learning) against the
-    first profitable one-shot deviation the theory derives where their decision is
-    learned."""
-    model = exp.model
-    values = dict(exp.points[0])
-    pc = derive(model, values, model.profiles[0].name)
-    mask = _learned_mask(exp)
-    predicted: dict[int, tuple[int, str]] = {}
-    for c in pc.constraints:
-        j = c.agent.member if c.agent.member is not None else 0
-        if mask[c.round - 1, j] and not c.holds(pc.scale):
-            if j not in predicted or c.round < predicted[j][0]:
-                predicted[j] = (c.round, c.label)
-    if traj.final is None:
-        raise ValueError("the learning run must keep its final state")
-    learner = {k: v for k, v in traj.final.items() if k not in model.state_keys}
-    rounds = exp.rounds(exp.numeric(values))
-    probe = Experiment(
-        model,
-        points=[values],
-        policy=exp.policy_name,
-        runs=exp.runs,
-        steps=rounds,
-        seed=exp.seed,
-        policy_parameters=exp.given_parameters,
-        first_run=exp.first_run,
-    )
-    game = run_batched(probe, keys=["Missed"], start=learner, greedy=True)
-    missed = np.asarray(game.data["Missed"][1:], dtype=bool)  # (T, runs, n)
-    any_missed = missed.any(axis=0)
-    first = np.where(any_missed, missed.argmax(axis=0) + 1, 0)  # (runs, n), 0: never
-    verdicts = []
-    for j in range(first.shape[1]):
-        want = predicted.get(j)
-        ok = (first[:, j] == want[0]) if want else (first[:, j] == 0)
-        share = float(ok.mean())
-        half = _wilson_half(ok.sum(), len(ok))
-        if 1 - share + half <= tolerance:
-            v = "agree"
-        elif 1 - share - half > tolerance:
-            v = "disagree"
-        else:
-            v = "inconclusive"
-        verdicts.append(
-            MemberVerdict(
-                j + 1, want[0] if want else None, want[1] if want else "never", share, half, v
-            )
-        )
-    if any(v.verdict == "disagree" for v in verdicts):
-        verdict = "disagree"
-    elif all(v.verdict == "agree" for v in verdicts):
-        verdict = "agree"
-    else:
-        verdict = "inconclusive"
-    text = (
-        f"{verdict.upper()}: after learning, members default right where the derivation "
-        "says deviating pays: "
-        + "; ".join(
-            f"member {v.member} predicted {v.predicted_label}, as predicted in "
-            f"{v.share_as_predicted:.0%} of {exp.runs} runs"
-            for v in verdicts
-        )
-    )
-    return RoundsComparison(
-        model.name,
-        exp.policy_name,
-        pc.profile,
-        tuple(verdicts),
-        tolerance,
-        exp.runs,
-        verdict,
-        text,
-        conservation_error(traj),
-    )
-
-
-def _wilson_half(k: int, n: int, z: float = 1.96) -> float:
-    """Half-width of the Wilson score interval of a share ``k / n``."""
-    if n == 0:
-        return 1.0
-    ph = k / n
-    return z * math.sqrt(ph * (1 - ph) / n + z * z / (4 * n * n)) / (1 + z * z / n)

@@ -1,4 +1,4 @@
-"""Imports flow one way: reports -> simulation -> theory (DESIGN.md)."""
+"""Imports flow one way: reports -> simulation -> theory (docs/design.md)."""
 
 import ast
 from pathlib import Path

@@ -1,6 +1,6 @@
 """Errors raised at the toolkit's public boundary, and the one way user text is shown in them.
 
-Every error names the offending field and what is allowed (DESIGN.md rule 7). They
+Every error names the offending field and what is allowed (docs/design.md rule 7). They
 subclass ``ValueError`` so that callers who catch the standard exception keep working;
 the command line turns each into one line on standard error and exit status 2. Text that
 came from the user (a name, a value, a path) is shown through :func:`printable`, so a

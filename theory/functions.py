@@ -5,7 +5,7 @@ the member aggregates ``total``/``count``, the ``Choice`` view of an action, and
 The same model function runs on Python floats (inside cadCAD), numpy arrays (the batched
 engine), sympy expressions (the theory) and affine forms (the many-round theory, see
 :mod:`theory.affine`); these helpers choose the operation that fits the values they get
-(DESIGN.md "The one idea"). A read of an unknown name through a ``Namespace`` raises
+(docs/design.md "The one idea"). A read of an unknown name through a ``Namespace`` raises
 :class:`theory.errors.ModelError` naming it: the model lint's eyes.
 
 Per-member values of a population player (its members' actions and per-member state) are

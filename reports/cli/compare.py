@@ -62,7 +62,7 @@ def add_parser(sub: Any) -> None:
 
 def _many_rounds(exp: Any, args: argparse.Namespace) -> dict[str, Any]:
     from simulation.batched import run_batched
-    from simulation.games import compare_rounds
+    from simulation.compare_rounds import compare_rounds
     from simulation.members import compare_expected
 
     keys = list(exp.model.state_keys)

@@ -1,6 +1,6 @@
 """The ``rosca`` command line: one module per command, assembled here.
 
-What every command promises (DESIGN.md rule 7; the README's "What the command promises"):
+What every command promises (docs/design.md rule 7; the README's "What the command promises"):
 
 * bad input gives one printable line on standard error naming what is wrong and what is
   allowed, and exit status 2, never a traceback; outputs are checked before any work;

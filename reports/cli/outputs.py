@@ -1,4 +1,4 @@
-"""Safe output: write to a temporary sibling, then move into place (DESIGN.md rule 7).
+"""Safe output: write to a temporary sibling, then move into place (docs/design.md rule 7).
 
 The promises, each checked before any work starts and again just before the move:
 

@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from simulation.batched import run_batched
+from simulation.compare_rounds import compare_rounds
 from simulation.experiment import Experiment
-from simulation.games import compare_rounds, conservation_error, contagion_rate
+from simulation.games import conservation_error, contagion_rate
 from simulation.members import summarise_members
 from theory.functions import count
 from theory.models import get_model

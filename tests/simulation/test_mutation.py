@@ -15,11 +15,11 @@ import numpy as np
 import pytest
 
 import simulation.compare as compare_module
-import simulation.games as games_module
+import simulation.compare_rounds as rounds_module
 from simulation.batched import run_batched
 from simulation.compare import compare_actions, predict
+from simulation.compare_rounds import compare_rounds
 from simulation.experiment import Experiment
-from simulation.games import compare_rounds
 from theory.models import get_model
 from theory.payoffs import stage_game
 from theory.population import population_game
@@ -145,7 +145,7 @@ def test_a_wrong_derivation_of_the_circle_is_caught(monkeypatch):
     exp = Experiment(circle, points=[pt], policy="roi", runs=40, steps=600 * 4, seed=2)
     traj = run_batched(exp, keys=["Missed"])
     assert compare_rounds(exp, traj).verdict == "agree"
-    real = games_module.derive
+    real = rounds_module.derive
 
     def payoff_slip(model, values, profile=None, free=None, horizon=None):
         """Collateral counted twice: every deviation looks 150 dearer than it is."""
@@ -159,16 +159,16 @@ def test_a_wrong_derivation_of_the_circle_is_caught(monkeypatch):
         return dataclasses.replace(pc, constraints=cons)
 
     with monkeypatch.context() as mp:
-        mp.setattr(games_module, "derive", payoff_slip)
+        mp.setattr(rounds_module, "derive", payoff_slip)
         assert compare_rounds(exp, traj).verdict == "disagree"
 
     def one_round_late(exp_):
         mask = real_mask(exp_)
         return np.vstack([np.zeros_like(mask[:1]), mask[:-1]])
 
-    real_mask = games_module._learned_mask
+    real_mask = rounds_module._learned_mask
     with monkeypatch.context() as mp:
-        mp.setattr(games_module, "_learned_mask", one_round_late)
+        mp.setattr(rounds_module, "_learned_mask", one_round_late)
         assert compare_rounds(exp, traj).verdict == "disagree"
 
 

@@ -1,8 +1,9 @@
 """The simulated agents know only the simulation: no module on the decision path reads the
-theory's derived payoffs, equilibria or conditions (DESIGN.md: the two sides must be
-able to disagree). Checked twice: statically, on the imports of every module that decides
-or steps; and by running every model with every policy in both engines while the theory's
-derivation modules cannot be imported at all."""
+theory's derived payoffs, equilibria or conditions (docs/design.md: the two sides must be
+able to disagree, or their agreement proves nothing). Checked twice: statically, on the
+imports of every module that decides, steps or measures a simulation; and by running
+every model with every policy in both engines while the theory's derivation modules
+cannot be imported at all."""
 
 import ast
 import json
@@ -23,6 +24,8 @@ DECIDING = (
     "simulation/cadcad_adapter.py",
     "simulation/rng.py",
     "simulation/frames.py",
+    "simulation/games.py",
+    "simulation/members.py",
 )
 
 DERIVED = (

@@ -1,4 +1,4 @@
-"""Property tests over random parameter points of every shipped model (DESIGN.md rule 11).
+"""Property tests over random parameter points of every shipped model (docs/design.md rule 11).
 
 For every point: every reported equilibrium is a best-response pair (checked exactly, in
 rationals, by code independent of the enumeration); the symbolic, exact and nashpy
