@@ -72,11 +72,9 @@ def table_bytes(exp: Experiment, suffix: str) -> int:
     """
     from simulation.batched import run_batched
     from simulation.frames import from_batched
-    from simulation.policies import POLICY_PARAMETERS
 
     steps = min(exp.n_steps, _PILOT_STEPS)
-    defaults = {q.name: q.default_value for q in POLICY_PARAMETERS}
-    given = {k: v for k, v in exp.policy_parameters.items() if defaults.get(k) != v}
+    given = exp.given_parameters
     sizes = []
     for runs in _PILOT_RUNS:
         pilot = Experiment(

@@ -46,6 +46,7 @@ import numpy as np
 from scipy import stats
 
 from simulation.experiment import Experiment
+from simulation.flows import joint_periods
 from theory.dynamics import (
     best_response_path,
     ema_frequencies,
@@ -513,22 +514,8 @@ def _common_period(acts: list[np.ndarray]) -> int | None:
     joint = np.zeros(np.shape(acts[0]), dtype=np.int64)
     for a in acts:
         joint = joint * 16 + np.asarray(a, dtype=np.int64)
-    pers = _periods(joint[1:])
+    pers = joint_periods(joint[1:])
     return int(pers[0]) if pers[0] and np.all(pers == pers[0]) else None
-
-
-def _periods(joint: np.ndarray, tail: float = 0.5) -> np.ndarray:
-    """The smallest period of each run's joint action sequence over its last ``tail``
-    share (0: none), as in the demo's analysis."""
-    n = joint.shape[0]
-    window = joint[int(n * (1 - tail)) :]
-    found = np.zeros(joint.shape[1], dtype=np.int64)
-    for p in range(1, window.shape[0] // 2 + 1):
-        repeats = np.all(window[p:] == window[:-p], axis=0) & (found == 0)
-        found[repeats] = p
-        if found.all():
-            break
-    return found
 
 
 def _label(exp: Experiment, prof: tuple[int, ...]) -> str:

@@ -25,7 +25,6 @@ import numpy as np
 import pandas as pd
 
 from simulation.experiment import Experiment
-from simulation.policies import POLICY_PARAMETERS
 from theory.errors import NumericRangeError
 from theory.model import Parameter
 
@@ -95,7 +94,6 @@ TRIAL_RUNS = 64
 def _stays_finite(exp: Experiment, point: Mapping[str, Fraction], steps: int) -> bool:
     from simulation.runner import simulate
 
-    defaults = {q.name: q.default_value for q in POLICY_PARAMETERS}
     trial = Experiment(
         exp.model,
         points=[point],
@@ -104,9 +102,7 @@ def _stays_finite(exp: Experiment, point: Mapping[str, Fraction], steps: int) ->
         steps=steps,
         seed=exp.seed,
         # the values given (the others are defaults, and a policy refuses what it ignores)
-        policy_parameters={
-            k: v for k, v in exp.policy_parameters.items() if v != defaults.get(k, v)
-        },
+        policy_parameters=exp.given_parameters,
     )
     with np.errstate(all="ignore"):
         return first_non_finite(trial, simulate(trial)) is None

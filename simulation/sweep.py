@@ -24,7 +24,6 @@ import pandas as pd
 from simulation.batched import run_batched
 from simulation.compare import compare_flags
 from simulation.experiment import Experiment
-from simulation.policies import POLICY_PARAMETERS
 from theory.errors import ParameterError
 
 
@@ -112,7 +111,6 @@ def slices(
     """
     from theory.models import model_source
 
-    defaults = {q.name: q.default_value for q in POLICY_PARAMETERS}  # the rest is rebuilt
     template = GridSlice(
         model=model_source(exp.model).reference,  # what get_model rebuilds in a worker
         first=0,
@@ -121,9 +119,7 @@ def slices(
         runs=exp.runs,
         steps=exp.n_steps,
         seed=exp.seed,
-        policy_parameters=tuple(
-            (k, v) for k, v in exp.policy_parameters.items() if v != defaults[k]
-        ),
+        policy_parameters=tuple(exp.given_parameters.items()),  # the rest is rebuilt
         burn_in=burn_in,
         engine=engine,
     )

@@ -240,7 +240,7 @@ def explicit_game(model: Model, members: int) -> StageGame:
     (pop,) = model.players
     if members < 2:
         raise ModelError("a population needs at least two members")
-    if pop.n_actions**members > 4096:
+    if pop.n_actions**members > MAX_PROFILES:
         raise ModelError(
             f"model {model.name}: {pop.n_actions}^{members} profiles are too many to "
             "enumerate; analyse it through counts (rosca solve does)"

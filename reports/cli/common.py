@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, NoReturn
 
-from reports.cli.outputs import atomic_write, atomic_write_text, check_table_path
+from reports.cli.outputs import atomic_write_text
 from theory.errors import ParameterError, printable
 
 
@@ -144,15 +144,6 @@ def emit(text: str, out: str | None) -> None:
         sys.stdout.write(text)
 
 
-def write_frame(df: Any, out: str) -> None:
-    """A DataFrame to ``.csv`` or ``.parquet``, atomically."""
-    path = check_table_path(out)
-    if path.suffix.lower() == ".parquet":
-        atomic_write(path, lambda tmp: df.to_parquet(tmp, index=False))
-    else:
-        atomic_write(path, lambda tmp: df.to_csv(tmp, index=False))
-
-
 def given_names(args: argparse.Namespace) -> set[str]:
     """The parameter names a command's ``--set`` and ``--params`` give."""
     from theory.parameters import parse_assignments, read_toml
@@ -204,7 +195,8 @@ def build_experiment(args: argparse.Namespace) -> Any:
         model, parse_assignments(args.sets), args.params, POLICY_PARAMETERS, model.options
     )
     policy = check_policy(model, args.policy) if args.policy else None
-    check_model_parameters(model, policy, given_names(args))
+    given = given_names(args)  # reads --params once
+    check_model_parameters(model, policy, given)
     check_workers(args.engine, args.workers)
     check_payoff_range(model, values)
     options = {o.name: extra.pop(o.name) for o in model.options if o.name in extra}
@@ -217,5 +209,5 @@ def build_experiment(args: argparse.Namespace) -> Any:
         runs=args.runs,
         steps=args.steps,
         seed=args.seed,
-        policy_parameters={k: v for k, v in extra.items() if k in given_names(args)},
+        policy_parameters={k: v for k, v in extra.items() if k in given},
     )

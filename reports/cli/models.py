@@ -66,7 +66,7 @@ def _describe(name: str, m: Any, src: Any) -> dict[str, Any]:
 
 
 def _entries(extra: tuple[str, ...]) -> list[dict[str, Any]]:
-    from theory.models import CIRCLES, ModelSource, list_models
+    from theory.models import list_models
 
     out = []
     for e in list_models(extra):
@@ -74,8 +74,6 @@ def _entries(extra: tuple[str, ...]) -> list[dict[str, Any]]:
             out.append({"name": e.name, "source": _source(e.source), "error": e.error})
         else:
             out.append(_describe(e.name, e.model, e.source))
-    for name, c in CIRCLES.items():
-        out.append(_describe(name, c, ModelSource("built-in", name, "theory.models")))
     return out
 
 

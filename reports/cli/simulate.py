@@ -102,13 +102,6 @@ def _text_summary(s: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def is_circle(name: str) -> bool:
-    """Whether ``name`` is one of the circle models with their own simulation."""
-    from theory.models import CIRCLES
-
-    return name in CIRCLES
-
-
 def _size(n: float) -> str:
     """Bytes in words.
 

@@ -27,12 +27,10 @@ import pandas as pd
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-import theory.models
 from reports.cli.main import COMMANDS, main
 from simulation.policies import ESTIMATORS, POLICY_PARAMETERS
 from theory.models import MODELS
 
-CIRCLES = getattr(theory.models, "CIRCLES", {})
 EXAMPLES = int(os.environ.get("ROSCA_FUZZ_EXAMPLES") or 3 * settings().max_examples)
 ROOT = os.geteuid() == 0
 HOSTILE_PERCENT = 8
@@ -198,8 +196,8 @@ def commands(draw) -> list[str]:
         return argv
     if command not in ("solve", "simulate", "compare", "report", "sweep", "design"):
         return argv + ["--help"] if draw(st.booleans()) else argv
-    name = either(draw, [*MODELS, *CIRCLES], HOSTILE_MODELS)
-    model = MODELS.get(name) or CIRCLES.get(name)
+    name = either(draw, list(MODELS), HOSTILE_MODELS)
+    model = MODELS.get(name)
     argv.append(name)
     argv += point_options(draw, model)
     if command in ("simulate", "compare", "report", "sweep"):

@@ -3,17 +3,14 @@ and Kianercy and Galstyan 2012 for Q-learning; Borgers and Sarin 1997 for reinfo
 the hurdle game for the seed's ROI rule), and against each other across engines."""
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from simulation.batched import run_batched
-from simulation.cadcad_adapter import run_cadcad
 from simulation.compare import compare_actions
 from simulation.experiment import Experiment
-from simulation.frames import from_batched, from_cadcad
-from simulation.policies import check_parameters, policy_names
+from simulation.policies import check_parameters
 from theory.errors import ParameterError
-from theory.models import MODELS, get_model
+from theory.models import get_model
 
 
 def comparison(model, policy, point=None, runs=20, steps=4000, tolerance=0.02, seed=1, **pp):
@@ -80,18 +77,6 @@ def test_roi_on_the_verifiers_dilemma_is_reported_as_it_is():
     equilibrium, and the comparison says so (it can fail)."""
     c = comparison("verifiers-dilemma", "roi", steps=1000, tolerance=0.05)
     assert c.verdict == "disagree", c.text
-
-
-@pytest.mark.parametrize(
-    "model,policy", [(m, p) for m in sorted(MODELS) for p in policy_names(MODELS[m])]
-)
-def test_cadcad_equals_batched_for_every_policy_of_every_model(model, policy):
-    """Every shipped model with every behaviour it can be simulated with (learners, belief
-    learners and its own rules): the two engines record the same trajectories."""
-    exp = Experiment(get_model(model), policy=policy, runs=2, steps=25, seed=7)
-    a = from_batched(run_batched(exp))
-    b = from_cadcad(exp, run_cadcad(exp))
-    pd.testing.assert_frame_equal(a, b, check_dtype=False)
 
 
 @pytest.mark.parametrize(

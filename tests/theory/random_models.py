@@ -271,23 +271,49 @@ class _Values:
         self.__dict__.update(values)
 
 
+def exact(node: Node | Callable[[Any], Any], values: dict[str, Fraction]) -> Fraction:
+    """The value of a tree on fractions with Python's own ``max`` and conditional: an
+    evaluation that shares nothing with the model's backends."""
+    if callable(node):
+        return Fraction(node(_Values(values)))
+    head = node[0]
+    if head == "num":
+        return Fraction(node[1])
+    if head == "par":
+        return values[node[1]]
+    if head in _BINARY:
+        return Fraction(_BINARY[head](exact(node[1], values), exact(node[2], values)))
+    if head == "max":
+        return max(exact(node[1], values), exact(node[2], values))
+    if head == "where":
+        cond = _COMPARE[node[2]](exact(node[1], values), exact(node[3], values))
+        return exact(node[4], values) if cond else exact(node[5], values)
+    raise ValueError(f"unknown node {head!r}")
+
+
 def payoffs_at(rm: RandomModel, values: dict[str, Fraction]) -> tuple[list[list[Fraction]], ...]:
-    """The stage game at a point, exactly: the model's mechanisms stepped on fractions.
+    """The stage game at a point, exactly and independently of the derivation: straight
+    from the trees the model was built from (player ``k``'s reward tree at the profile,
+    less its cost tree when it takes its first action), on fractions. It does not step
+    the model's mechanisms, which is what :func:`theory.payoffs.stage_game` does.
 
     Raises ``ZeroDivisionError`` where a divisor vanishes (the payoff is undefined).
     """
-    m = rm.model
-    p = _Values(values)
-    mats: tuple[list[list[Fraction]], ...] = (
-        [[Fraction(0)] * 2 for _ in range(2)],
-        [[Fraction(0)] * 2 for _ in range(2)],
-    )
-    for i, row_acts in enumerate((True, False)):
-        for j, col_acts in enumerate((True, False)):
-            state = m.step(p, m.initial_state(p), (row_acts, col_acts))  # type: ignore[arg-type]
-            for k, (r, c) in enumerate(m.rewards_costs(p, state)):  # type: ignore[arg-type]
-                mats[k][i][j] = Fraction(r) - Fraction(c)
-    return mats
+    A = [
+        [
+            exact(rm.reward[0][i][j], values) - (exact(rm.cost[0], values) if i == 0 else 0)
+            for j in range(2)
+        ]
+        for i in range(2)
+    ]
+    B = [
+        [
+            exact(rm.reward[1][i][j], values) - (exact(rm.cost[1], values) if j == 0 else 0)
+            for j in range(2)
+        ]
+        for i in range(2)
+    ]
+    return A, B
 
 
 def defined_at(rm: RandomModel, values: dict[str, Fraction]) -> bool:

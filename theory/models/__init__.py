@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from theory.errors import RoscaError, UnknownNameError, unknown
+from theory.errors import RoscaError
 from theory.model import Model
 from theory.models import (
     audit,
@@ -36,7 +36,6 @@ MODELS: dict[str, Model] = {
         rosca_circle.MODEL,
     )
 }
-CIRCLES: dict[str, Model] = {}  # the circle is a model of the general core now
 
 
 def get_model(name: str) -> Model:
@@ -57,12 +56,7 @@ def get_model(name: str) -> Model:
     """
     if name in MODELS:
         return MODELS[name]
-    if name in CIRCLES:
-        raise UnknownNameError(
-            f"model '{name}' is an n-member circle, not a two-player game; this command takes "
-            f"{', '.join(MODELS)} (the circle: rosca design, simulate, compare or report)"
-        )
-    return load_model(name, known=[*MODELS, *CIRCLES], exclude=MODELS.values())
+    return load_model(name, known=list(MODELS), exclude=MODELS.values())
 
 
 def model_source(model: Model) -> ModelSource:
@@ -106,7 +100,7 @@ def list_models(extra: tuple[str, ...] = ()) -> list[ModelEntry]:
     out = [ModelEntry(k, model_source(m), m) for k, m in MODELS.items()]
     for key, ep in entry_point_table().items():
         where = ModelSource("entry point", key, ep.value)
-        if key in MODELS or key in CIRCLES:
+        if key in MODELS:
             out.append(ModelEntry(key, where, None, "shadowed by the built-in model of that name"))
             continue
         try:
@@ -120,15 +114,3 @@ def list_models(extra: tuple[str, ...] = ()) -> list[ModelEntry]:
         if not any(e.model is m for e in out):
             out.append(ModelEntry(spec, model_source(m), m))
     return out
-
-
-def get_circle(name: str) -> Model:
-    """Return the shipped circle model called ``name``."""
-    if name in CIRCLES:
-        return CIRCLES[name]
-    if name in MODELS:
-        raise UnknownNameError(
-            f"model '{name}' is a two-player game; --target no-default designs the circle: "
-            f"{', '.join(CIRCLES)}"
-        )
-    raise UnknownNameError(unknown("model", name, [*MODELS, *CIRCLES]))
