@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulation.analysis import analyse_runs, period
+from simulation.analysis import analyse_runs
 from simulation.experiment import Experiment
 from simulation.runner import simulate
 from theory.model import Namespace
@@ -541,200 +541,6 @@ EXPECTED = {
             ],
         },
     },
-    "inspection-logit": {
-        "model": "inspection",
-        "policy": "logit",
-        "seed": 3,
-        "runs": 4,
-        "steps": 60,
-        "points": 2,
-        "period": None,
-        "act_rate": {"verifier": 0.35208333333333336, "cheater": 0.16875},
-        "cheat_fraction_median": 0.16303896398097106,
-        "cum_profit_mean": {"verifier": -32.75, "cheater": -6.25},
-        "roi_median": {"verifier": -0.8167613636363638, "cheater": -0.5902777777777778},
-        "outcomes": [
-            {
-                "Verifier_On": False,
-                "Cheater_On": False,
-                "steps": 260,
-                "share": 0.5416666666666666,
-                "verifier_reward_mean": 0.0,
-                "verifier_cost_mean": 0.0,
-                "cheater_reward_mean": 0.0,
-                "cheater_cost_mean": 0.0,
-            },
-            {
-                "Verifier_On": False,
-                "Cheater_On": True,
-                "steps": 51,
-                "share": 0.10625,
-                "verifier_reward_mean": 0.0,
-                "verifier_cost_mean": 3.0,
-                "cheater_reward_mean": 1.0,
-                "cheater_cost_mean": 0.0,
-            },
-            {
-                "Verifier_On": True,
-                "Cheater_On": False,
-                "steps": 139,
-                "share": 0.28958333333333336,
-                "verifier_reward_mean": 0.0,
-                "verifier_cost_mean": 1.0,
-                "cheater_reward_mean": 0.0,
-                "cheater_cost_mean": 0.0,
-            },
-            {
-                "Verifier_On": True,
-                "Cheater_On": True,
-                "steps": 30,
-                "share": 0.0625,
-                "verifier_reward_mean": 2.0,
-                "verifier_cost_mean": 1.0,
-                "cheater_reward_mean": 0.0,
-                "cheater_cost_mean": 3.3666666666666667,
-            },
-        ],
-        "per_run": {
-            "columns": [
-                "subset",
-                "run",
-                "period",
-                "cheat_fraction_final",
-                "cheat_fraction_median",
-                "verifier_act_rate",
-                "verifier_cum_profit",
-                "verifier_roi_final",
-                "verifier_roi_median",
-                "cheater_act_rate",
-                "cheater_cum_profit",
-                "cheater_roi_final",
-                "cheater_roi_median",
-            ],
-            "rows": [
-                [
-                    0,
-                    1,
-                    None,
-                    0.18333333333333332,
-                    0.16869918699186992,
-                    0.31666666666666665,
-                    -37.0,
-                    -0.8604651162790697,
-                    -0.8518292682926829,
-                    0.18333333333333332,
-                    -4.0,
-                    -0.3333333333333333,
-                    -0.3333333333333333,
-                ],
-                [
-                    0,
-                    2,
-                    None,
-                    0.16666666666666666,
-                    0.17392619479733817,
-                    0.38333333333333336,
-                    -33.0,
-                    -0.8048780487804879,
-                    -0.8,
-                    0.16666666666666666,
-                    -10.0,
-                    -0.625,
-                    -0.625,
-                ],
-                [
-                    0,
-                    3,
-                    None,
-                    0.11666666666666667,
-                    0.10582306830907054,
-                    0.26666666666666666,
-                    -22.0,
-                    -0.7857142857142857,
-                    -0.8571428571428571,
-                    0.11666666666666667,
-                    -8.0,
-                    -0.6666666666666666,
-                    -0.75,
-                ],
-                [
-                    0,
-                    4,
-                    None,
-                    0.1,
-                    0.10889328063241106,
-                    0.26666666666666666,
-                    -29.0,
-                    -0.9354838709677419,
-                    -0.875,
-                    0.1,
-                    1.0,
-                    0.25,
-                    -0.5,
-                ],
-                [
-                    1,
-                    1,
-                    None,
-                    0.25,
-                    0.24342105263157893,
-                    0.45,
-                    -47.0,
-                    -0.8245614035087719,
-                    -0.8181818181818182,
-                    0.25,
-                    -5.0,
-                    -0.3333333333333333,
-                    -0.3333333333333333,
-                ],
-                [
-                    1,
-                    2,
-                    None,
-                    0.1,
-                    0.10084745762711865,
-                    0.3333333333333333,
-                    -28.0,
-                    -0.875,
-                    -0.8095238095238095,
-                    0.1,
-                    -2.0,
-                    -0.3333333333333333,
-                    -0.8333333333333334,
-                ],
-                [
-                    1,
-                    3,
-                    None,
-                    0.23333333333333334,
-                    0.23933372296902397,
-                    0.43333333333333335,
-                    -38.0,
-                    -0.76,
-                    -0.8153409090909092,
-                    0.23333333333333334,
-                    -10.0,
-                    -0.5555555555555556,
-                    -0.5555555555555556,
-                ],
-                [
-                    1,
-                    4,
-                    None,
-                    0.2,
-                    0.15737874097007223,
-                    0.36666666666666664,
-                    -28.0,
-                    -0.7,
-                    -0.75,
-                    0.2,
-                    -12.0,
-                    -0.6666666666666666,
-                    -0.8333333333333334,
-                ],
-            ],
-        },
-    },
 }
 
 
@@ -775,10 +581,7 @@ def assert_same(actual, expected, where="summary"):
         assert type(actual) is type(expected) and actual == expected, (where, actual, expected)
 
 
-RECORDED_SIMULATION_CHANGED = {"inspection-logit"}  # the logit policy's draws changed since
-
-
-@pytest.mark.parametrize("name", [c for c in CASES if c not in RECORDED_SIMULATION_CHANGED])
+@pytest.mark.parametrize("name", list(EXPECTED))  # logit: only the run-by-run reference
 def test_summary_equals_the_recorded_one(name):
     exp = experiment(name)
     summary = analyse_runs(exp, simulate(exp)).summary
@@ -795,6 +598,17 @@ def test_row_order_of_the_frame_does_not_matter():
 def _value(x):
     x = float(x)
     return x if np.isfinite(x) else None
+
+
+def _period(row: np.ndarray, col: np.ndarray) -> int | None:
+    """The reference period, written out: over the last half of the joint sequence, the
+    smallest p (at most half of it) with every step equal to the one p before."""
+    joint = list(zip(row.tolist(), col.tolist()))
+    tail = joint[len(joint) // 2 :]
+    for p in range(1, len(tail) // 2 + 1):
+        if tail[p:] == tail[:-p]:
+            return p
+    return None
 
 
 def reference_summary(exp, df):
@@ -824,7 +638,7 @@ def reference_summary(exp, df):
         with np.errstate(divide="ignore", invalid="ignore"):
             fraction = np.where(den > 0, num / den, np.nan)
         flags = [g[pl.flag].to_numpy(bool)[live] for pl in players]
-        per = period(flags[0], flags[1])
+        per = _period(flags[0], flags[1])
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN medians
             entry = {
