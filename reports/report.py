@@ -151,8 +151,11 @@ def compute_report(
     engine: str = "batched",
     workers: int = 1,
     progress: Callable[[int, int], None] | None = None,
+    check: Callable[[Experiment, pd.DataFrame], None] | None = None,
 ) -> ReportData:
-    """Compute every number and table the report shows."""
+    """Compute every number and table the report shows; ``check`` is called on the
+    point's simulated frame before anything else is computed from it (the command's
+    numerical health check)."""
     a = analyse(model, values)
     x_name, xs, y_name, ys = _axes_grid(model, a, REGIME_CELLS)
     grid = regime_grid(model, a.values, x_name, xs, y_name, ys)
@@ -166,6 +169,8 @@ def compute_report(
         policy_parameters=policy_parameters or {},
     )
     frame = simulate(exp, engine=engine, workers=workers)
+    if check is not None:
+        check(exp, frame)
     ra = analyse_runs(exp, frame)
     (c,) = compare(exp, frame)
     _, gx, _, gy = _axes_grid(model, a, AGREEMENT_CELLS)

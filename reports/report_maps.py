@@ -48,10 +48,11 @@ def report_map(
     values: Mapping[str, object],
     n: int,
     thresholds: Mapping[str, Iterable[float]] | None = None,
+    derived: Any = None,
 ) -> RegimeGrid:
-    """The regime map a report shows."""
+    """The regime map a report shows (``derived``: see :func:`theory.maps.regime_map`)."""
     x_name, xs, y_name, ys = map_axes(model, values, n, thresholds)
-    return regime_map(model, values, x_name, xs, y_name, ys)
+    return regime_map(model, values, x_name, xs, y_name, ys, derived)
 
 
 def threshold_values(switches: Iterable[Any]) -> dict[str, list[float]]:

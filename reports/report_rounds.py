@@ -90,7 +90,7 @@ def compute_rounds(
         for v in (t.least, t.greatest):
             if v is not None:
                 bounds.setdefault(t.parameter, []).append(float(v))
-    grid = report_map(model, values, MAP_CELLS, bounds)
+    grid = report_map(model, values, MAP_CELLS, bounds, a.profiles[0].conditions)
     native = check = None
     if native_policy is not None:
         exp = Experiment(

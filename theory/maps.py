@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import sympy as sp
@@ -76,8 +77,13 @@ def regime_map(
     x_values: np.ndarray,
     y_name: str,
     y_values: np.ndarray,
+    derived: Any = None,
 ) -> RegimeGrid:
     """The regime map of any model over ``x_name`` x ``y_name``.
+
+    ``derived``: for a many-round model, the profile's conditions already derived at this
+    point (:func:`theory.rounds.derive`); used when its free parameters are the two
+    axes, instead of deriving them again.
 
     Examples
     --------
@@ -99,7 +105,7 @@ def regime_map(
     if x_name == y_name:
         raise ParameterError(f"the two axes of a regime map must differ, got {x_name!r} twice")
     if model.many_rounds:
-        return _rounds_map(model, values, x_name, x_values, y_name, y_values)
+        return _rounds_map(model, values, x_name, x_values, y_name, y_values, first=derived)
     if model.populations:
         return _population_map(model, values, x_name, x_values, y_name, y_values)
     if len(model.players) == 2:
@@ -330,6 +336,7 @@ def _rounds_map(
     y_name: str,
     y_values: np.ndarray,
     profile: str | None = None,
+    first: Any = None,
 ) -> RegimeGrid:
     from theory.rounds import derive
 
@@ -337,7 +344,9 @@ def _rounds_map(
     pts = np.stack([X, Y], axis=-1)
     full = dict(model.defaults() | model.option_defaults())
     full.update(values)
-    pc = derive(model, full, profile, free=(x_name, y_name))
+    name = profile or model.profiles[0].name
+    same = first is not None and first.free == (x_name, y_name) and first.profile == name
+    pc = first if same else derive(model, full, profile, free=(x_name, y_name))
     if pc.free != (x_name, y_name):
         raise ParameterError(
             f"model {model.name}: the constraints are not affine in "

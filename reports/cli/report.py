@@ -43,7 +43,6 @@ def run(args: argparse.Namespace) -> int:
     from reports.cli.common import build_experiment, check_health, progress_bar
     from reports.document import render
     from reports.report import compute_report
-    from simulation.runner import simulate
 
     out = check_output_folder(args.out, args.force, REPORT_FILES)
     if args.policy is None:  # the theory-against-simulation section: a payoff-based learner
@@ -54,7 +53,6 @@ def run(args: argparse.Namespace) -> int:
     if exp.model.kind in ("many-round", "population", "n-player"):
         return _sections(args, exp, out)
     start = time.perf_counter()
-    check_health(exp, simulate(exp))  # the point's own runs, before the whole report
     with progress_bar("report: agreement map") as bar:
         data = compute_report(
             exp.model,
@@ -67,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
             engine=args.engine,
             workers=args.workers,
             progress=bar,
+            check=check_health,  # the point's own runs, before the agreement map
         )
     files: list[str] = []
     atomic_directory(out, lambda tmp: files.extend(render(data, tmp)), force=args.force)
