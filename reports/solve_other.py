@@ -160,6 +160,7 @@ def switch_dict(t: Any) -> dict[str, Any]:
         "current": t.current,
         "kind": t.kind,
         "closed_form": t.closed_form,
+        "switches": t.switches,
         "intervals": [i.as_dict() for i in t.intervals],
         "text": t.text,
     }

@@ -103,24 +103,7 @@ def _two_player_dict(a: Analysis) -> dict[str, Any]:
         "degenerate_loci": [sp.sstr(c) for c in a.symbolic.degenerate_loci],
         "regime": a.regime,
         "dominance": a.dominant,
-        "thresholds": [
-            {
-                "parameter": t.parameter,
-                "player": t.player,
-                "against": t.against,
-                "above": t.above,
-                "below": t.below,
-                "expression": sp.sstr(t.expression),
-                "value": t.value,
-                "current": t.current,
-                "kind": t.kind,
-                "text": t.text,
-                "closed_form": t.closed_form,
-                "switches": t.switches,
-                "intervals": [iv.as_dict() for iv in t.intervals],
-            }
-            for t in a.thresholds
-        ],
+        "thresholds": [solve_other.switch_dict(t) for t in a.thresholds],
         "agree": a.agree,
         "notes": list(a.notes),
         "numeric": [
