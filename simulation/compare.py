@@ -43,10 +43,11 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from simulation.experiment import Experiment
 from simulation.flows import joint_periods
+from simulation.intervals import overall, t_interval
+from simulation.intervals import verdict as verdict_of
 from theory.dynamics import (
     best_response_path,
     ema_frequencies,
@@ -233,15 +234,6 @@ def _predict_population(exp: Experiment, values: dict[str, Any]) -> Prediction:
     return Prediction("equilibria of the population game", why, profs, (), None)
 
 
-def _ci(xs: np.ndarray) -> tuple[float, float]:
-    """Mean and the half-width of its 95 % t-interval across runs (0 for one run or no
-    spread: the run is deterministic or there is nothing to estimate the spread from)."""
-    m = float(xs.mean())
-    if len(xs) < 2:
-        return m, 0.0
-    return m, float(stats.t.ppf(0.975, len(xs) - 1) * xs.std(ddof=1) / math.sqrt(len(xs)))
-
-
 @dataclass(frozen=True)
 class Comparison:
     """Prediction against simulation at one point; :meth:`to_dict` is the JSON layout."""
@@ -417,7 +409,7 @@ def compare_actions(
     distance = 0.0
     for k, members in groups:
         sub = [f[members] for f in freq]
-        group_stats = [[_ci(f[:, j]) for j in range(f.shape[1])] for f in sub]
+        group_stats = [[t_interval(f[:, j]) for j in range(f.shape[1])] for f in sub]
         means = tuple(tuple(m for m, _ in st_) for st_ in group_stats)
         hs = tuple(tuple(h for _, h in st_) for st_ in group_stats)
         target = pred.profiles[k] if k is not None else min(pred.profiles, key=_gap(means))
@@ -426,27 +418,18 @@ def compare_actions(
             for a, b, h in zip(u, v, hh):
                 d = abs(b - a)
                 h_max = max(h_max, h)
-                if d + h <= tolerance:
-                    verdicts.append("agree")
-                elif d - h > tolerance:
-                    verdicts.append("disagree")
-                else:
-                    verdicts.append("inconclusive")
-                    if d < tolerance and h > 0:
-                        needed.append(math.ceil(runs * (h / (tolerance - d)) ** 2))
+                verdicts.append(verdict_of(d, h, tolerance))
+                if verdicts[-1] == "inconclusive" and d < tolerance and h > 0:
+                    needed.append(math.ceil(runs * (h / (tolerance - d)) ** 2))
         if k is None or len(members) == max(len(m) for _, m in groups):
             best, simulated, halves = target, means, hs
     acts = [pl.decode(a) if a.dtype == bool else a for pl, a in zip(exp.model.players, actions)]
     per = _common_period(acts) if not exp.model.populations else None
     regime_pred, regime_sim, regime_ok = _regimes(exp, pred, acts, per)
-    if "disagree" in verdicts or (
-        pred.period is not None and exp.policy_name == "last-observation" and per != pred.period
-    ):
+    if pred.period is not None and exp.policy_name == "last-observation" and per != pred.period:
         verdict = "disagree"
-    elif all(v == "agree" for v in verdicts):
-        verdict = "agree"
     else:
-        verdict = "inconclusive"
+        verdict = overall(verdicts)
     runs_needed = max(needed) if verdict == "inconclusive" and needed else None
     detectable = tolerance + h_max
     names = [pl.name for pl in exp.model.players]

@@ -14,7 +14,6 @@ never do.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +22,8 @@ import numpy as np
 from simulation.batched import Trajectories, run_batched
 from simulation.experiment import Experiment
 from simulation.games import conservation_error
+from simulation.intervals import overall, wilson_half
+from simulation.intervals import verdict as verdict_of
 from theory.model import Namespace
 from theory.rounds import derive
 
@@ -135,24 +136,14 @@ def compare_rounds(exp: Experiment, traj: Trajectories, tolerance: float = 0.1) 
         want = predicted.get(j)
         ok = (first[:, j] == want[0]) if want else (first[:, j] == 0)
         share = float(ok.mean())
-        half = _wilson_half(ok.sum(), len(ok))
-        if 1 - share + half <= tolerance:
-            v = "agree"
-        elif 1 - share - half > tolerance:
-            v = "disagree"
-        else:
-            v = "inconclusive"
+        half = wilson_half(int(ok.sum()), len(ok))
+        v = verdict_of(1 - share, half, tolerance)
         verdicts.append(
             MemberVerdict(
                 j + 1, want[0] if want else None, want[1] if want else "never", share, half, v
             )
         )
-    if any(v.verdict == "disagree" for v in verdicts):
-        verdict = "disagree"
-    elif all(v.verdict == "agree" for v in verdicts):
-        verdict = "agree"
-    else:
-        verdict = "inconclusive"
+    verdict = overall(v.verdict for v in verdicts)
     text = (
         f"{verdict.upper()}: after learning, members default right where the derivation "
         "says deviating pays: "
@@ -173,11 +164,3 @@ def compare_rounds(exp: Experiment, traj: Trajectories, tolerance: float = 0.1) 
         text,
         conservation_error(traj),
     )
-
-
-def _wilson_half(k: int, n: int, z: float = 1.96) -> float:
-    """Half-width of the Wilson score interval of a share ``k / n``."""
-    if n == 0:
-        return 1.0
-    ph = k / n
-    return z * math.sqrt(ph * (1 - ph) / n + z * z / (4 * n * n)) / (1 + z * z / n)

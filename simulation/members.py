@@ -7,15 +7,15 @@ behaviour, its outcomes held against what the model's mechanisms give in expecta
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from simulation.batched import Trajectories, run_batched
 from simulation.experiment import Experiment
 from simulation.games import conservation_error, contagion_rate
+from simulation.intervals import overall, t_interval
+from simulation.intervals import verdict as verdict_of
 from theory.model import Namespace
 
 
@@ -114,32 +114,12 @@ def compare_expected(exp: Experiment, traj: Trajectories, tolerance: float) -> d
     for key, expected in extras.items():
         if exp.model.outcomes is None:
             break
-        xs = per_run(exp, traj, key)
-        m = float(xs.mean())
-        h = (
-            float(stats.t.ppf(0.975, len(xs) - 1) * xs.std(ddof=1) / math.sqrt(len(xs)))
-            if len(xs) > 1
-            else 0.0
-        )
+        m, h = t_interval(per_run(exp, traj, key))
         scale = max(abs(expected), 1e-12)
-        d = abs(m - expected) / scale
-        hr = h / scale
-        v = (
-            "agree"
-            if d + hr <= tolerance
-            else "disagree"
-            if d - hr > tolerance
-            else ("inconclusive")
-        )
+        v = verdict_of(abs(m - expected) / scale, h / scale, tolerance)
         verdicts.append(v)
         rows[key] = {"expected": expected, "simulated": m, "half_width": h, "verdict": v}
-    verdict = (
-        "disagree"
-        if "disagree" in verdicts
-        else "agree"
-        if verdicts and all(v == "agree" for v in verdicts)
-        else "inconclusive"
-    )
+    verdict = overall(verdicts)
     text = (
         f"{verdict.upper()}: "
         + "; ".join(
