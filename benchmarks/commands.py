@@ -27,12 +27,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from machine import describe  # benchmarks/, on the path when run as a script
 
 ROOT = Path(__file__).resolve().parents[1]
 ROSCA = [sys.executable, "-m", "reports.cli"]
@@ -62,20 +63,7 @@ def best(cmd: list[str], repeat: int) -> tuple[float, float, str]:
 
 
 def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    load = os.getloadavg()[0]
-    return (
-        f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB, load {load:.1f} at the start; "
-        f"Python {platform.python_version()}"
-    )
+    return describe(after_memory=f", load {os.getloadavg()[0]:.1f} at the start")
 
 
 def drop_out(summary: dict) -> dict:

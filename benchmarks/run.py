@@ -23,8 +23,6 @@ Workloads (issue "Speed and scale"):
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import resource
 import subprocess
 import sys
@@ -37,6 +35,8 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from machine import describe  # noqa: E402  (benchmarks/, on the path as a script)
 
 from simulation.backends import run_sweep  # noqa: E402
 from simulation.batched import run_batched  # noqa: E402
@@ -58,19 +58,7 @@ def timed(f, repeat=1):  # type: ignore[no-untyped-def]
 
 
 def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return (
-        f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB; Python {platform.python_version()}, "
-        f"numpy {np.__version__}"
-    )
+    return describe(after_python=f", numpy {np.__version__}")
 
 
 def bench_cadcad(runs: int, steps: int) -> list[tuple[str, str, str, str]]:
