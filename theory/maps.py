@@ -33,7 +33,13 @@ import sympy as sp
 
 from theory.errors import ModelError, ParameterError
 from theory.model import Model
-from theory.regions import RegimeGrid, regime_grid
+from theory.regions import (
+    RegimeGrid,
+    axis_grid,
+    fixed_values,
+    point_on_axes,
+    regime_grid,
+)
 
 TOL = 1e-9
 """Relative tolerance of a tie on the float grid."""
@@ -113,22 +119,6 @@ def regime_map(
     return _profiles_map(model, values, x_name, x_values, y_name, y_values)
 
 
-def _grid(x_values: np.ndarray, y_values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    return np.meshgrid(np.asarray(x_values, float), np.asarray(y_values, float))
-
-
-def _point(values: Mapping[str, object], x_name: str, y_name: str) -> tuple[float, float]:
-    return float(Fraction(str(values[x_name]))), float(Fraction(str(values[y_name])))
-
-
-def _fixed(model: Model, values: Mapping[str, object], axes: tuple[str, ...]) -> dict:
-    return {
-        model.symbols[k]: sp.Rational(str(Fraction(str(v))))
-        for k, v in values.items()
-        if k not in axes and k in model.symbols
-    }
-
-
 def _on_grid(expr: sp.Basic, xs: sp.Symbol, ys: sp.Symbol, X: np.ndarray, Y: np.ndarray):
     f = sp.lambdify((xs, ys), expr, modules="numpy")
     with np.errstate(all="ignore"):
@@ -161,7 +151,7 @@ def _labelled(
         codes.reshape(np.shape(degenerate)),
         degenerate,
         names,
-        _point(values, x_name, y_name),
+        point_on_axes(values, x_name, y_name),
     )
 
 
@@ -181,8 +171,8 @@ def _profiles_map(
 
     game = stage_game(model)
     xs, ys = model.symbols[x_name], model.symbols[y_name]
-    fixed = _fixed(model, values, (x_name, y_name))
-    X, Y = _grid(x_values, y_values)
+    fixed = fixed_values(model, values, (x_name, y_name))
+    X, Y = axis_grid(x_values, y_values)
     profiles = game.profiles()
     U = {
         (k, prof): _on_grid(sp.sympify(game.entry(k, prof)).xreplace(fixed), xs, ys, X, Y)
@@ -234,8 +224,8 @@ def _population_map(
     a0 = game.actions[0]
     size = game.size.name
     xs, ys = model.symbols[x_name], model.symbols[y_name]
-    fixed = _fixed(model, values, (x_name, y_name))
-    X, Y = _grid(x_values, y_values)
+    fixed = fixed_values(model, values, (x_name, y_name))
+    X, Y = axis_grid(x_values, y_values)
     if size in (x_name, y_name):
         N = np.rint(X if size == x_name else Y).astype(np.int64)
         q = model.parameter(size)
@@ -340,7 +330,7 @@ def _rounds_map(
 ) -> RegimeGrid:
     from theory.rounds import derive
 
-    X, Y = _grid(x_values, y_values)
+    X, Y = axis_grid(x_values, y_values)
     pts = np.stack([X, Y], axis=-1)
     full = dict(model.defaults() | model.option_defaults())
     full.update(values)

@@ -66,6 +66,25 @@ def _near(locus: sp.Basic) -> sp.Basic:
     )
 
 
+def axis_grid(x_values: np.ndarray, y_values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The grid's ``(X, Y)`` arrays, rows along ``y``."""
+    return np.meshgrid(np.asarray(x_values, float), np.asarray(y_values, float))
+
+
+def point_on_axes(values: Mapping[str, object], x_name: str, y_name: str) -> tuple[float, float]:
+    """Where the point lies on the map's two axes."""
+    return float(Fraction(str(values[x_name]))), float(Fraction(str(values[y_name])))
+
+
+def fixed_values(model: Model, values: Mapping[str, object], axes: tuple[str, ...]) -> dict:
+    """The symbols of every parameter but the axes, with their exact values."""
+    return {
+        model.symbols[k]: sp.Rational(str(Fraction(str(v))))
+        for k, v in values.items()
+        if k not in axes and k in model.symbols
+    }
+
+
 def _on_grid(
     cond: sp.Basic,
     xs: sp.Symbol,
@@ -107,12 +126,8 @@ def regime_grid(
     game = stage_game(model)
     sym = analyse_symbolic(game)
     xs, ys = model.symbols[x_name], model.symbols[y_name]
-    fixed = {
-        model.symbols[k]: sp.Rational(str(Fraction(str(v))))
-        for k, v in values.items()
-        if k not in (x_name, y_name) and k in model.symbols
-    }
-    X, Y = np.meshgrid(np.asarray(x_values, float), np.asarray(y_values, float))
+    fixed = fixed_values(model, values, (x_name, y_name))
+    X, Y = axis_grid(x_values, y_values)
     codes = np.zeros(X.shape, dtype=np.int64)
     with np.errstate(divide="ignore", invalid="ignore"):
         for k, e in enumerate(sym.equilibria):
@@ -128,7 +143,7 @@ def regime_grid(
     for code in np.unique(codes):
         eqs = [e for k, e in enumerate(sym.equilibria) if int(code) >> k & 1]
         names[int(code)] = _name(eqs, game.actions)
-    point = (float(Fraction(str(values[x_name]))), float(Fraction(str(values[y_name]))))
+    point = point_on_axes(values, x_name, y_name)
     return RegimeGrid(
         x_name,
         y_name,
