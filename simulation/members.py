@@ -40,14 +40,14 @@ def act_rates(exp: Experiment, traj: Trajectories) -> dict[str, dict[str, float]
     return out
 
 
-def per_run(exp: Experiment, traj: Trajectories, key: str) -> np.ndarray:
-    """A model outcome computed run by run."""
+def per_run(exp: Experiment, traj: Trajectories, keys: list[str]) -> dict[str, np.ndarray]:
+    """Model outcomes computed run by run, each run's outcomes once for every key."""
     p = _p(exp)
-    values = []
+    rows = []
     for r in range(len(traj.columns)):
         one = {k: v[:, r : r + 1] for k, v in traj.data.items()}
-        values.append(exp.model.outcomes(p, one)[key])  # type: ignore[misc]
-    return np.asarray(values, dtype=float)
+        rows.append(exp.model.outcomes(p, one))  # type: ignore[misc]
+    return {key: np.asarray([row[key] for row in rows], dtype=float) for key in keys}
 
 
 def summarise_members(exp: Experiment, traj: Trajectories) -> dict[str, Any]:
@@ -111,10 +111,10 @@ def compare_expected(exp: Experiment, traj: Trajectories, tolerance: float) -> d
         }
     rows = {}
     verdicts = []
-    for key, expected in extras.items():
-        if exp.model.outcomes is None:
-            break
-        m, h = t_interval(per_run(exp, traj, key))
+    simulated = per_run(exp, traj, list(extras)) if exp.model.outcomes is not None else {}
+    for key, xs in simulated.items():
+        expected = extras[key]
+        m, h = t_interval(xs)
         scale = max(abs(expected), 1e-12)
         v = verdict_of(abs(m - expected) / scale, h / scale, tolerance)
         verdicts.append(v)
