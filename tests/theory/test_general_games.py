@@ -11,6 +11,7 @@ import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.theory.oracles import gambit_extreme, gbt
 from theory.analysis import analyse
 from theory.model import Mechanism, Model, Parameter, Player, StateVariable, where
 from theory.models import get_model
@@ -18,11 +19,6 @@ from theory.payoffs import explicit_game, stage_game
 from theory.population import population_game
 from theory.pure import pure_equilibria_at
 from theory.symmetric import equilibria_at, symmetric_candidates
-
-try:
-    import pygambit as gbt
-except ImportError:  # pragma: no cover - the oracle is optional
-    gbt = None
 
 needs_gambit = pytest.mark.skipif(gbt is None, reason="pygambit, the exact oracle, is missing")
 
@@ -98,16 +94,6 @@ def test_members_expanded_one_by_one_against_gambit(n):
 # -- the three-action game ----------------------------------------------------------------
 
 
-def _gambit_extreme(A, B):
-    g = gbt.Game.from_arrays(np.array(A, dtype=object), np.array(B, dtype=object))
-    out = set()
-    for e in gbt.nash.enummixed_solve(g, rational=True).equilibria:
-        x = tuple(F(str(e[s])) for s in list(g.players)[0].strategies)
-        y = tuple(F(str(e[s])) for s in list(g.players)[1].strategies)
-        out.add((x, y))
-    return out
-
-
 SMALL = [F(v) for v in ("0", "0.05", "0.2", "0.5", "1", "1.5", "2", "100", "150", "250", "400")]
 
 
@@ -127,7 +113,7 @@ def test_three_action_game_against_gambit(values):
     Af = [[F(str(A[i, j])) for j in range(3)] for i in range(3)]
     Bf = [[F(str(B[i, j])) for j in range(3)] for i in range(3)]
     ours = {(tuple(e.row), tuple(e.col)) for e in a.equilibria}
-    assert ours == _gambit_extreme(Af, Bf)
+    assert ours == gambit_extreme(Af, Bf)
     assert a.agree or a.degenerate, a.notes
 
 

@@ -14,27 +14,13 @@ import pytest
 from hypothesis import given
 
 from tests.strategies import points
+from tests.theory.oracles import gambit_extreme, gbt, is_best_response_pair
 from theory.analysis import analyse
 from theory.models import MODELS
 from theory.numeric import regret
 
 # bimatrix games; the other kinds are held against pygambit in test_general_games.py
 TWO_PLAYER = sorted(k for k, m in MODELS.items() if m.kind == "two-player")
-
-try:
-    import pygambit as gbt
-except ImportError:  # the exact oracle is optional; only its comparison needs it
-    gbt = None
-
-
-def is_best_response_pair(A, B, x, y) -> bool:
-    """Exact: no pure deviation of either player pays more."""
-    m, n = len(A), len(A[0])
-    row = [sum(A[i][j] * y[j] for j in range(n)) for i in range(m)]
-    col = [sum(B[i][j] * x[i] for i in range(m)) for j in range(n)]
-    here_r = sum(x[i] * row[i] for i in range(m))
-    here_c = sum(y[j] * col[j] for j in range(n))
-    return max(row) == here_r and max(col) == here_c
 
 
 def exact_payoffs(a):
@@ -43,17 +29,6 @@ def exact_payoffs(a):
     A = [[Fraction(str(A_s[i, j])) for j in range(n)] for i in range(m)]
     B = [[Fraction(str(B_s[i, j])) for j in range(n)] for i in range(m)]
     return A, B
-
-
-def gambit_extreme(A, B):
-    g = gbt.Game.from_arrays(np.array(A, dtype=object), np.array(B, dtype=object))
-    eqs = gbt.nash.enummixed_solve(g, rational=True).equilibria
-    out = set()
-    for e in eqs:
-        x = tuple(Fraction(str(e[s])) for s in list(g.players)[0].strategies)
-        y = tuple(Fraction(str(e[s])) for s in list(g.players)[1].strategies)
-        out.add((x, y))
-    return out
 
 
 @pytest.mark.parametrize("name", TWO_PLAYER)

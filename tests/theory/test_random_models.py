@@ -24,15 +24,11 @@ import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.theory.oracles import gambit_extreme, gbt, is_best_response_pair
 from tests.theory.random_models import RandomModel, payoffs_at, random_models, random_points
 from theory.analysis import analyse, regime_name
 from theory.conditions import holds
 from theory.regions import regime_grid
-
-try:
-    import pygambit as gbt
-except ImportError:  # pragma: no cover - gambit is an optional oracle
-    gbt = None
 
 HANG_SECONDS = 60  # an example that takes this long is hung, not slow
 MODELS = 25
@@ -61,19 +57,7 @@ def best_responses(A: Matrix, B: Matrix, x, y) -> bool:
     """Exact: both are probability vectors and no pure deviation pays more."""
     if sum(x) != 1 or sum(y) != 1 or min(*x, *y) < 0:
         return False
-    row = [A[i][0] * y[0] + A[i][1] * y[1] for i in range(2)]
-    col = [B[0][j] * x[0] + B[1][j] * x[1] for j in range(2)]
-    return max(row) == x[0] * row[0] + x[1] * row[1] and max(col) == y[0] * col[0] + y[1] * col[1]
-
-
-def gambit_extreme(A: Matrix, B: Matrix) -> set:
-    g = gbt.Game.from_arrays(np.array(A, dtype=object), np.array(B, dtype=object))
-    out = set()
-    for e in gbt.nash.enummixed_solve(g, rational=True).equilibria:
-        x = tuple(Fraction(str(e[s])) for s in list(g.players)[0].strategies)
-        y = tuple(Fraction(str(e[s])) for s in list(g.players)[1].strategies)
-        out.add((x, y))
-    return out
+    return is_best_response_pair(A, B, x, y)
 
 
 class Oracle:
