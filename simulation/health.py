@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from fractions import Fraction
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -161,3 +161,21 @@ def check_finite(exp: Experiment, df: pd.DataFrame) -> None:
             else "no parameter value alone drives it there; try fewer --steps"
         )
     )
+
+
+def check_batched(exp: Experiment, traj: Any) -> None:
+    """:func:`check_finite` on a batched run (:class:`simulation.batched.Trajectories`)
+    without building its tidy frame unless a number is not finite. A value that overflows
+    stays ``inf`` or ``nan`` to the end, so the final state tells even when only a few
+    variables were recorded; the run is then recorded in full to name the culprit (also
+    when the final state was not kept)."""
+    from simulation.batched import run_batched
+    from simulation.frames import from_batched
+
+    arrays = [*traj.data.values(), *(traj.final or {}).values()]
+    suspect = any(v.dtype.kind == "f" and not np.isfinite(v).all() for v in arrays)
+    if not suspect and traj.final is not None:
+        return
+    full = all(k in traj.data for k in exp.model.state_keys)
+    if suspect or not full:
+        check_finite(exp, from_batched(traj if full else run_batched(exp)))

@@ -132,17 +132,12 @@ def slices(
 def chunk_flags(exp: Experiment, engine: str = "batched") -> dict[str, np.ndarray]:
     """The players' flags of every run of ``exp``, arrays ``(steps + 1, points x runs)``,
     from either engine."""
-    from simulation.frames import from_batched
-    from simulation.health import check_finite
+    from simulation.health import check_batched, check_finite
 
     flags = [pl.flag for pl in exp.model.players]
     if engine == "batched":
         traj = run_batched(exp, keys=flags)
-        # a value that overflowed stays inf or nan to the end: the final state tells;
-        # only then is the chunk recorded in full, to name the variable and the step
-        final = traj.final or {}
-        if any(v.dtype.kind == "f" and not np.isfinite(v).all() for v in final.values()):
-            check_finite(exp, from_batched(run_batched(exp)))
+        check_batched(exp, traj)
         return traj.data
     from simulation.cadcad_adapter import run_cadcad
     from simulation.frames import from_cadcad

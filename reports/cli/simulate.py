@@ -215,27 +215,15 @@ class TableSink:
             self.tmp.unlink(missing_ok=True)
 
 
-def _check_chunk(exp: Any, traj: Any) -> None:
-    """The health check of the recorded states (:func:`check_health`), on a chunk: its
-    tidy frame is built only when a number is not finite, to name the culprit."""
-    import numpy as np
-
-    for values in traj.data.values():
-        if values.dtype.kind == "f" and not np.isfinite(values).all():
-            from simulation.frames import from_batched
-
-            check_health(exp, from_batched(traj))
-            return
-
-
 def _chunked(exp: Any, out: Path | None, per_run: bool | None, chunk: int | None) -> Any:
     from simulation.chunked import summarise
+    from simulation.health import check_batched
 
     keys, runs, _ = chunk_plan(exp, out, chunk)
     sink = TableSink(out) if out is not None else None
 
     def each(traj: Any) -> None:
-        _check_chunk(exp, traj)
+        check_batched(exp, traj)
         if sink is not None:
             from simulation.frames import from_batched
 
