@@ -221,6 +221,22 @@ def to_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
 
 
+def page_axes(model: Model, sliders: tuple[Slider, ...]) -> tuple[str, str] | None:
+    """The axes of the page's regime map: the report's (:func:`theory.maps.default_axes`)
+    when both have sliders, else the first two sliders, else none."""
+    from theory.errors import ModelError
+    from theory.maps import default_axes
+
+    names = [s.parameter.name for s in sliders]
+    try:
+        axes = default_axes(model)
+    except ModelError:
+        axes = None
+    if axes is not None and all(n in names for n in axes):
+        return axes
+    return (names[0], names[1]) if len(names) >= 2 else None
+
+
 def map_section(axes: tuple[str, str] | None, what: str) -> str:
     """The regime map's section: a canvas and two axis selectors, or why there is none."""
     if axes is None:

@@ -43,6 +43,7 @@ from reports.explore_common import (
     check_size,
     fixed_text,
     map_section,
+    page_axes,
     parameter_spec,
     render_shell,
     slider,
@@ -237,10 +238,7 @@ def game_data(model: Model, values: dict[str, Any], source: str = "") -> Explore
         drow = sp.cancel(xdot / (x * (1 - x)))
         dcol = sp.cancel(ydot / (y * (1 - y)))
         dynamics = (x, y, xdot, ydot, drow, dcol)
-    names = [s.parameter.name for s in sliders]
-    axes = model.regime_axes
-    if axes is None or not all(n in names for n in axes):
-        axes = (names[0], names[1]) if len(names) >= 2 else None
+    axes = page_axes(model, sliders)
     loci = a.symbolic.degenerate_loci if game.n_players == 2 else tie_loci(game)
     return ExplorerData(
         model,

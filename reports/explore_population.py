@@ -43,6 +43,7 @@ from reports.explore_common import (
     check_size,
     fixed_text,
     map_section,
+    page_axes,
     parameter_spec,
     render_shell,
     slider,
@@ -102,10 +103,7 @@ def population_data(model: Model, values: dict[str, Any], source: str = "") -> P
     a = analyse(model, values)
     sliders = tuple(slider(q, a.values[q.name], []) for q in model.parameters if q.role == "game")
     fixed = {q.name: a.values[q.name] for q in model.parameters if q.role != "game"}
-    names = [s.parameter.name for s in sliders]
-    axes = model.regime_axes
-    if axes is None or not all(n in names for n in axes):
-        axes = (names[0], names[1]) if len(names) >= 2 else None
+    axes = page_axes(model, sliders)
     game = a.game
     return PopulationData(
         model,
