@@ -29,9 +29,7 @@ form, followed as the point moves (a single switch is stated as ``rosca solve`` 
 from __future__ import annotations
 
 import html
-import itertools
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
 import sympy as sp
@@ -52,7 +50,7 @@ from reports.jscode import to_float_js
 from theory.analysis import analyse
 from theory.dynamics import replicator
 from theory.model import Model
-from theory.payoffs import StageGame
+from theory.nplayer import tie_loci
 
 
 @dataclass(frozen=True)
@@ -123,53 +121,6 @@ def _candidates(a: Any) -> tuple[PageCandidate, ...]:
             PageCandidate(c.label, c.kind, strategies, tuple(c.conditions), _pure(strategies))
         )
     return tuple(out)
-
-
-def tie_loci(game: StageGame) -> tuple[sp.Basic, ...]:
-    """Where a player is indifferent between two of its actions against a pure profile of
-    the others: ``u(a, rest) = u(b, rest)``, each distinct equation once (``True`` when a
-    difference vanishes identically).
-
-    Examples
-    --------
-    >>> from theory.models import get_model
-    >>> from theory.payoffs import stage_game
-    >>> tie_loci(stage_game(get_model("rosca-v2")))
-    (Eq(beta, 0), Eq(beta, volume*zeta), Eq(delta, gamma))
-    """
-    out: dict[str, sp.Basic] = {}
-    for k in range(game.n_players):
-        others = [range(m) for j, m in enumerate(game.shape) if j != k]
-        for rest in itertools.product(*others):
-            for a, b in itertools.combinations(range(game.shape[k]), 2):
-                hi = rest[:k] + (a,) + rest[k:]
-                lo = rest[:k] + (b,) + rest[k:]
-                d = sp.cancel(sp.together(game.entry(k, hi) - game.entry(k, lo)))
-                if d == 0:
-                    out.setdefault("True", sp.true)
-                    continue
-                _, factors = sp.factor_list(sp.numer(d))
-                for f, _ in factors:
-                    if f.free_symbols and not _never_zero(f, game):
-                        eq = _balanced(f)
-                        out.setdefault(sp.sstr(eq), eq)
-    return tuple(sorted(out.values(), key=sp.sstr))
-
-
-def _never_zero(f: sp.Expr, game: StageGame) -> bool:
-    """A lone parameter whose domain excludes zero."""
-    if not isinstance(f, sp.Symbol) or f.name not in game.model.symbols:
-        return False
-    q = game.model.parameter(f.name)
-    return not q.admits(Fraction(0))
-
-
-def _balanced(d: sp.Expr) -> sp.Basic:
-    """``d = 0`` written with the negative terms on the right."""
-    terms = sp.Add.make_args(sp.expand(d))
-    pos = sp.Add(*[t for t in terms if not t.could_extract_minus_sign()])
-    neg = sp.Add(*[-t for t in terms if t.could_extract_minus_sign()])
-    return sp.Eq(sp.factor_terms(pos), sp.factor_terms(neg))
 
 
 def _thresholds(a: Any) -> tuple[PageThreshold, ...]:

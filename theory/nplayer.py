@@ -10,6 +10,7 @@ supports lead to polynomial systems); the result says so in its notes. Populatio
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -104,6 +105,55 @@ def _ties(game: StageGame, values: Mapping[str, object]) -> bool:
             if len(set(vals)) < len(vals):
                 return True
     return False
+
+
+def tie_loci(game: StageGame) -> tuple[sp.Basic, ...]:
+    """Where a player is indifferent between two of its actions against a pure profile of
+    the others: ``u(a, rest) = u(b, rest)``, each distinct equation once (``True`` when a
+    difference vanishes identically). The n-player analogue of a bimatrix game's
+    degenerate loci (:func:`theory.equilibria.analyse_symbolic`), where :func:`_ties`
+    asks the same at a point.
+
+    Examples
+    --------
+    >>> from theory.models import get_model
+    >>> from theory.payoffs import stage_game
+    >>> tie_loci(stage_game(get_model("rosca-v2")))
+    (Eq(beta, 0), Eq(beta, volume*zeta), Eq(delta, gamma))
+    """
+    out: dict[str, sp.Basic] = {}
+    for k in range(game.n_players):
+        others = [range(m) for j, m in enumerate(game.shape) if j != k]
+        for rest in itertools.product(*others):
+            for a, b in itertools.combinations(range(game.shape[k]), 2):
+                hi = rest[:k] + (a,) + rest[k:]
+                lo = rest[:k] + (b,) + rest[k:]
+                d = sp.cancel(sp.together(game.entry(k, hi) - game.entry(k, lo)))
+                if d == 0:
+                    out.setdefault("True", sp.true)
+                    continue
+                _, factors = sp.factor_list(sp.numer(d))
+                for f, _ in factors:
+                    if f.free_symbols and not _never_zero(f, game):
+                        eq = _balanced(f)
+                        out.setdefault(sp.sstr(eq), eq)
+    return tuple(sorted(out.values(), key=sp.sstr))
+
+
+def _never_zero(f: sp.Expr, game: StageGame) -> bool:
+    """A lone parameter whose domain excludes zero."""
+    if not isinstance(f, sp.Symbol) or f.name not in game.model.symbols:
+        return False
+    q = game.model.parameter(f.name)
+    return not q.admits(Fraction(0))
+
+
+def _balanced(d: sp.Expr) -> sp.Basic:
+    """``d = 0`` written with the negative terms on the right."""
+    terms = sp.Add.make_args(sp.expand(d))
+    pos = sp.Add(*[t for t in terms if not t.could_extract_minus_sign()])
+    neg = sp.Add(*[-t for t in terms if t.could_extract_minus_sign()])
+    return sp.Eq(sp.factor_terms(pos), sp.factor_terms(neg))
 
 
 def nplayer_thresholds(

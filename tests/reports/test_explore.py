@@ -14,13 +14,13 @@ import sympy as sp
 from reports import explore
 from reports.cli import main
 from reports.explore import ExploreError, build_page, compile_page, explorer_data, slider
-from reports.explore_games import tie_loci
 from reports.explore_regions import cover, parse_branch, point_of, region
 from reports.jscode import ExactPrinter, FloatPrinter, is_rational, to_exact_js
 from tests.reports.explore_models import PAIR, THREE
 from theory.analysis import analyse
 from theory.model import Mechanism, Model, Parameter, Player, StateVariable, where
 from theory.models import MODELS, get_model
+from theory.nplayer import tie_loci
 from theory.payoffs import stage_game
 from theory.rounds import derive
 
