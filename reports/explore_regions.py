@@ -30,8 +30,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-import sympy as sp
-
 from theory.rounds import ProfileConditions
 
 MAX_DERIVATIONS = 48
@@ -75,26 +73,21 @@ class Relation:
         return None if i is None else -self.constant / self.coefficients[i]
 
 
-def parse_branch(text: str, free: tuple[str, ...]) -> Relation:
-    """A recorded branch (``ProfileConditions.branches``) as a :class:`Relation`.
+def relation_of(key: tuple[Any, ...], outcome: bool) -> Relation:
+    """A comparison the derivation recorded (``ProfileConditions.comparisons``: ``(op,
+    constant, *coefficients)`` and how it went) as an exact :class:`Relation`, at the ten
+    significant digits the derivation reports its numbers with.
 
     Examples
     --------
-    >>> r = parse_branch("not (collateral - 2700 > 0)", ("collateral", "sanction"))
+    >>> r = relation_of((">", -2700.0, 1.0, 0.0), False)
     >>> r.coefficients, r.constant, r.op, r.outcome, r.breakpoint
     ((Fraction(1, 1), Fraction(0, 1)), Fraction(-2700, 1), '>', False, Fraction(2700, 1))
-    >>> parse_branch("0.9*collateral + 2.5*sanction >= 12", ("collateral", "sanction")).axis
+    >>> relation_of((">=", -12.0, 0.9, 2.5), True).axis
     """
-    outcome = not text.startswith("not (")
-    body = text if outcome else text[len("not (") : -1]
-    symbols = {n: sp.Symbol(n) for n in free}
-    rel = sp.sympify(body, locals=symbols, rational=True)
-    if not isinstance(rel, sp.Rel):
-        raise ValueError(f"not a recorded comparison: {text!r}")
-    diff = sp.expand(rel.lhs - rel.rhs)
-    coefficients = tuple(Fraction(str(diff.coeff(symbols[n]))) for n in free)
-    constant = Fraction(str(diff.subs({s: 0 for s in symbols.values()})))
-    return Relation(coefficients, constant, rel.rel_op, outcome)
+    op, c0, *g = key
+    exact = [Fraction(f"{x:.10g}") for x in (c0, *g)]
+    return Relation(tuple(exact[1:]), exact[0], op, outcome)
 
 
 @dataclass(frozen=True, eq=False)
@@ -114,8 +107,8 @@ class Region:
 
 def region(pc: ProfileConditions, at: tuple[Fraction, ...], record_limit: int = 10_000) -> Region:
     """The region of a derivation made at ``at``."""
-    relations = tuple(parse_branch(b, pc.free) for b in pc.branches)
-    return Region(pc, relations, at, len(pc.branches) < record_limit)
+    relations = tuple(relation_of(key, outcome) for key, outcome in pc.comparisons)
+    return Region(pc, relations, at, len(pc.comparisons) < record_limit)
 
 
 def _axis_points(

@@ -14,7 +14,7 @@ import sympy as sp
 from reports import explore
 from reports.cli import main
 from reports.explore import ExploreError, build_page, compile_page, explorer_data, slider
-from reports.explore_regions import cover, parse_branch, point_of, region
+from reports.explore_regions import cover, point_of, region, relation_of
 from reports.jscode import ExactPrinter, FloatPrinter, is_rational, to_exact_js
 from tests.reports.explore_models import PAIR, THREE
 from theory.analysis import analyse
@@ -178,14 +178,13 @@ def test_a_cover_out_of_budget_shrinks_to_covered_cells():
         assert any(r.holds(y) for r in c.regions)
 
 
-def test_branch_records_parse_exactly():
-    r = parse_branch(
-        "not (0.9*collateral - 2.5*sanction - 1234.5 >= 0)", ("collateral", "sanction")
-    )
+def test_branch_records_are_read_exactly():
+    # 0.9 collateral - 2.5 sanction - 1234.5 >= 0, recorded as false
+    r = relation_of((">=", -1234.5, 0.9, -2.5), False)
     assert r.coefficients == (Fraction(9, 10), Fraction(-5, 2)) and r.constant == Fraction(-2469, 2)
     assert r.op == ">=" and not r.outcome and r.axis is None
     assert r.holds((Fraction(0), Fraction(0))) and not r.holds((Fraction(10**5), Fraction(0)))
-    eq = parse_branch("Eq(collateral - 300, 0)", ("collateral",))
+    eq = relation_of(("==", -300.0, 1.0), True)
     assert eq.breakpoint == 300 and eq.holds((Fraction(300),))
 
 
