@@ -80,13 +80,6 @@ def first_non_finite(exp: Experiment, df: pd.DataFrame) -> Breach | None:
     )
 
 
-def _orders_from_default(q: Parameter, value: Fraction) -> float:
-    def order(x: Fraction) -> float:
-        return float(np.log10(max(abs(float(x)), 1e-300)))
-
-    return abs(order(value) - order(q.default_value))
-
-
 TRIAL_RUNS = 64
 """Runs of each counterfactual re-simulation (the first runs of the point's own streams)."""
 
@@ -111,19 +104,13 @@ def _stays_finite(exp: Experiment, point: Mapping[str, Fraction], steps: int) ->
 def driving_parameters(exp: Experiment, subset: int, timestep: int) -> list[Parameter]:
     """The parameters of point ``subset`` whose values drive its state out of range by
     ``timestep``: reset to their defaults, farthest first, until the state stays finite."""
-    values = dict(exp.points[subset])
-    changed = sorted(
-        (q for q in exp.model.parameters if values[q.name] != q.default_value),
-        key=lambda q: -_orders_from_default(q, values[q.name]),
+    from theory.parameters import drivers
+
+    return drivers(
+        exp.model,
+        dict(exp.points[subset]),
+        lambda point: _stays_finite(exp, point, max(timestep, 1)),
     )
-    point = dict(values)
-    drivers: list[Parameter] = []
-    for q in changed:
-        point[q.name] = q.default_value
-        drivers.append(q)
-        if _stays_finite(exp, point, max(timestep, 1)):
-            return drivers
-    return drivers
 
 
 def check_finite(exp: Experiment, df: pd.DataFrame) -> None:

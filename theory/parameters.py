@@ -12,7 +12,7 @@ import math
 import os
 import re
 import stat
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -371,6 +371,34 @@ def _distance_from_default(q: Parameter, value: Fraction) -> float:
     return abs(order(value) - order(q.default_value))
 
 
+def drivers(
+    model: Any, values: Mapping[str, Fraction], ok: Callable[[dict[str, Fraction]], bool]
+) -> list[Parameter]:
+    """The parameters that drive a point out of range: those the point changes, put back
+    to their defaults farthest (in orders of magnitude) first, until ``ok`` holds.
+
+    Examples
+    --------
+    >>> from theory.models import get_model
+    >>> m = get_model("inspection")
+    >>> far = m.defaults() | {"G": Fraction(10) ** 300, "P": Fraction(5)}
+    >>> [q.name for q in drivers(m, far, lambda pt: pt["G"] < 10**9)]
+    ['G']
+    """
+    point = dict(values)
+    changed = sorted(
+        (q for q in model.parameters if q.name in point and point[q.name] != q.default_value),
+        key=lambda q: -_distance_from_default(q, point[q.name]),
+    )
+    out: list[Parameter] = []
+    for q in changed:
+        point[q.name] = q.default_value
+        out.append(q)
+        if ok(point):
+            break
+    return out
+
+
 def check_payoff_range(model: Any, values: Mapping[str, Fraction]) -> None:
     """Refuse a point whose payoffs, rewards or costs are not finite in float64 or exceed
     :data:`PAYOFF_CEILING`, naming the parameters that drive them there.
@@ -396,18 +424,8 @@ def check_payoff_range(model: Any, values: Mapping[str, Fraction]) -> None:
     biggest = _largest_payoff(game, values)
     if biggest <= PAYOFF_CEILING:
         return
-    point = dict(values)
-    changed = sorted(
-        (q for q in model.parameters if q.name in point and point[q.name] != q.default_value),
-        key=lambda q: -_distance_from_default(q, point[q.name]),
-    )
-    drivers = []
-    for q in changed:
-        point[q.name] = q.default_value
-        drivers.append(q)
-        if _largest_payoff(game, point) <= PAYOFF_CEILING:
-            break
-    named = ", ".join(f"{q.name} = {float(values[q.name]):.6g}" for q in drivers) or "none"
+    found = drivers(model, values, lambda pt: _largest_payoff(game, pt) <= PAYOFF_CEILING)
+    named = ", ".join(f"{q.name} = {float(values[q.name]):.6g}" for q in found) or "none"
     raise NumericRangeError(
         f"model {model.name}: payoffs reach {biggest:.3g} at this point, beyond the "
         f"{PAYOFF_CEILING:.0e} the equilibrium solvers can square; the values that drive "
