@@ -119,7 +119,7 @@ def compute_rounds(
         total = exp.n_steps
         traj = run_batched(
             exp,
-            keys=["Missed"] if "Missed" in model.state_keys else None,
+            keys=[model.missed] if model.missed is not None else None,
             progress=(lambda t: progress(t, total)) if progress else None,
         )
         learned = compare_rounds(exp, traj).to_dict()

@@ -127,8 +127,10 @@ def compare_rounds(exp: Experiment, traj: Trajectories, tolerance: float = 0.1) 
         policy_parameters=exp.given_parameters,
         first_run=exp.first_run,
     )
-    game = run_batched(probe, keys=["Missed"], start=learner, greedy=True)
-    missed = np.asarray(game.data["Missed"][1:], dtype=bool)  # (T, runs, n)
+    if model.missed is None:
+        raise ValueError(f"model {model.name} names no state variable for a missed step")
+    game = run_batched(probe, keys=[model.missed], start=learner, greedy=True)
+    missed = np.asarray(game.data[model.missed][1:], dtype=bool)  # (T, runs, n)
     any_missed = missed.any(axis=0)
     first = np.where(any_missed, missed.argmax(axis=0) + 1, 0)  # (runs, n), 0: never
     verdicts = []

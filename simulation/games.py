@@ -86,9 +86,10 @@ def contagion_rate(traj: Trajectories, per_game: bool | None = None) -> float | 
     last :data:`CONTAGION_GAMES` games that had two defaulters (``per_game`` forces one
     way or the other)."""
     exp = traj.experiment
-    if "Missed" not in traj.data:
+    key = exp.model.missed
+    if key is None or key not in traj.data:
         return None
-    missed = np.asarray(traj.data["Missed"][1:], dtype=bool)  # (T, runs, n)
+    missed = np.asarray(traj.data[key][1:], dtype=bool)  # (T, runs, n)
     rounds = exp.rounds(_params(exp))
     steps, runs, n = missed.shape
     flag = exp.model.players[0]
@@ -123,8 +124,8 @@ def contagion_rate(traj: Trajectories, per_game: bool | None = None) -> float | 
             return (a, *acts[1:])
 
         short = replace(exp, steps=upto, policy_parameters=exp.given_parameters)
-        again = run_batched(short, keys=["Missed"], intervene=intervene)
-        return np.asarray(again.data["Missed"][1:], dtype=bool)
+        again = run_batched(short, keys=[key], intervene=intervene)
+        return np.asarray(again.data[key][1:], dtype=bool)
 
     if per_game is None:
         per_game = exp.behaviour.kind != "native"

@@ -71,6 +71,26 @@ def summarise_members(exp: Experiment, traj: Trajectories) -> dict[str, Any]:
     return out
 
 
+_SUMMARY_KEYS = {
+    "model",
+    "policy",
+    "seed",
+    "runs",
+    "steps",
+    "points",
+    "act_rate",
+    "rounds_per_game",
+    "games",
+    "conservation_error",
+    "contagion_rate",
+}
+"""The keys of :func:`summarise_members` that are not the model's own outcomes."""
+
+
+def _number(x: Any) -> str:
+    return "n/a" if x is None else f"{x:.4g}"
+
+
 def text_members(s: dict[str, Any]) -> str:
     lines = [
         f"{s['model']} with policy {s['policy']}: {s['runs']} run(s) x {s['steps']} steps, "
@@ -78,14 +98,14 @@ def text_members(s: dict[str, Any]) -> str:
     ]
     for pl, rates in s["act_rate"].items():
         lines.append(f"{pl}: " + ", ".join(f"{a} {v:.3f}" for a, v in rates.items()))
-    for k in ("full_pot_rate", "collected_mean", "completion_rate", "defaulters_mean"):
-        if k in s:
-            lines.append(f"{k.replace('_', ' ')}: {s[k]:.4g}")
-    if "defaults_by_position" in s:
-        lines.append(
-            "defaults by position (share of member-cycles): "
-            + ", ".join(f"{k + 1}: {r:.2f}" for k, r in enumerate(s["defaults_by_position"]))
-        )
+    for k, v in s.items():  # the model's own outcomes (Model.outcomes), whatever they are
+        if k in _SUMMARY_KEYS:
+            continue
+        if isinstance(v, list | tuple):
+            shown = ", ".join(f"{i + 1}: {_number(x)}" for i, x in enumerate(v))
+            lines.append(f"{k.replace('_', ' ')}: {shown}")
+        elif isinstance(v, int | float) or v is None:
+            lines.append(f"{k.replace('_', ' ')}: {_number(v)}")
     if "conservation_error" in s and s["conservation_error"] is not None:
         lines.append(f"money conservation: largest imbalance {s['conservation_error']:.3g}")
     if s.get("contagion_rate") is not None:

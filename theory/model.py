@@ -338,6 +338,10 @@ class Model(ParameterSet):
     ledger : callable, optional
         ``(p, s) -> (paid in, paid out, held)`` after a step: the model's money, which the
         simulation checks is conserved (everything paid in is paid out or held).
+    missed : str, optional
+        In a many-round model, the per-member state variable that flags a member's
+        deviation from the profile in a round (the circle's ``Missed``): the simulation
+        measures contagion and learned defaults with it.
     outcomes : callable, optional
         ``(p, recorded arrays) -> dict``: the model's own summaries of a simulation.
     extras : callable, optional
@@ -378,6 +382,7 @@ class Model(ParameterSet):
     situations: Callable[[Namespace, Namespace], tuple[Value, ...]] | None = None
     n_situations: int = 1
     ledger: Callable[[Namespace, Namespace], tuple[Value, Value, Value]] | None = None
+    missed: str | None = None
     outcomes: Callable[[Namespace, Mapping[str, Any]], dict[str, Any]] | None = None
     check: Callable[[Mapping[str, Any]], None] | None = None
     random_path: Callable[[Namespace], str | None] | None = None
@@ -451,6 +456,10 @@ class Model(ParameterSet):
         for k in self.key_parameters + (self.regime_axes or ()):
             if k not in names:
                 raise ModelError(f"{where_}: " + unknown("parameter", k, names))
+        if self.missed is not None and self.missed not in keys:
+            raise ModelError(
+                f"{where_}: missed names " + unknown("state variable", self.missed, keys)
+            )
         for k in self.volumes or ():
             if k not in keys:
                 raise ModelError(f"{where_}: volumes name " + unknown("state variable", k, keys))

@@ -96,9 +96,6 @@ def _text_summary(s: dict[str, Any]) -> str:
             + ", ".join(f"{k}={o[k]}" for k in keys)
             + f": {o['steps']} steps ({o['share']:.1%})"
         )
-    for k in ("full_pot_rate", "collected_mean", "completion_rate"):
-        if k in s:
-            lines.append(f"{k}: {s[k]:.4g}")
     return "\n".join(lines) + "\n"
 
 

@@ -545,6 +545,7 @@ MODEL = Model(
     situations=situation,
     n_situations=3,
     ledger=ledger,
+    missed="Missed",
     outcomes=outcomes,
     round_label=lambda p, t: (
         f"cycle {(t - 1) // int(p.members) + 1}, round {(t - 1) % int(p.members) + 1}"
