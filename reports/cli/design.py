@@ -64,13 +64,11 @@ def design_dict(a: Any, pd: Any) -> dict[str, Any]:
             "temptation": m.temptation,
             "future_value": m.future_value,
             f"required_{name}": m.required,
-            "required_collateral": m.required,
         }
         for k, m in enumerate(pd.members)
     ]
     th = pd.thresholds.get(name) if name else None
     out[f"least_uniform_{name}"] = None if th is None else th.least
-    out["least_uniform_collateral"] = None if th is None else th.least
     out["binding_position"] = (
         None
         if th is None or th.binding is None or th.binding.agent.member is None
