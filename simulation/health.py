@@ -19,18 +19,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from fractions import Fraction
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
-import pandas as pd
 
 from simulation.experiment import Experiment
 from theory.errors import NumericRangeError
 from theory.model import Parameter
 
+if TYPE_CHECKING:  # pandas is imported where a frame is read, not by a healthy run
+    import pandas as pd
+
 
 def numeric_state_columns(exp: Experiment, df: pd.DataFrame) -> list[str]:
     """The recorded state variables of ``exp`` that hold numbers (flags excluded)."""
+    import pandas as pd
+
     return [
         k
         for k in exp.state_keys
@@ -156,13 +160,13 @@ def check_batched(exp: Experiment, traj: Any) -> None:
     stays ``inf`` or ``nan`` to the end, so the final state tells even when only a few
     variables were recorded; the run is then recorded in full to name the culprit (also
     when the final state was not kept)."""
-    from simulation.batched import run_batched
-    from simulation.frames import from_batched
-
     arrays = [*traj.data.values(), *(traj.final or {}).values()]
     suspect = any(v.dtype.kind == "f" and not np.isfinite(v).all() for v in arrays)
     if not suspect and traj.final is not None:
         return
     full = all(k in traj.data for k in exp.model.state_keys)
     if suspect or not full:
+        from simulation.batched import run_batched
+        from simulation.frames import from_batched  # pandas, only now
+
         check_finite(exp, from_batched(traj if full else run_batched(exp)))
